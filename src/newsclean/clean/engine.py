@@ -1,0 +1,297 @@
+"""The rule engine: match lines against packs, apply actions, report one Removal per span.
+
+The engine works on lines and never moves them: a removed line becomes an empty string, so
+the line numbers in ``removed`` always point into the text that entered this stage.
+
+Where a rule may fire (``where``) is judged on the current non-blank lines: ``head`` is the
+first three lines or the first quarter of the characters, ``tail`` the last three lines or
+everything from 40 % of the characters on. Characters, not lines, because boilerplate lines are
+short: a long comment form must not push the marker that starts it out of the tail.
+
+Cleaning runs to a fixed point (a few rounds at most): removing a trailer changes what the tail
+is, and a second round then sees what the first could not. This is what makes
+``clean(clean(x)) == clean(x)`` hold.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
+
+from newsclean.clean.lines import exact_key, first_word, prefix_key
+from newsclean.clean.model import CAPTURE_GROUPS, Pack, Removal, Rule
+from newsclean.people import classify, split_names
+
+_MAX_ROUNDS = 4
+_HEAD_SHARE = 0.25
+_TAIL_SHARE = 0.40
+_EDGE_LINES = 3
+#: A line that follows a drop_block marker goes with it only if it reads like a headline.
+_HEADLINE_MAX = 160
+_SENTENCE_END = re.compile(r"[.;:,…]\s*$|[.!?]\s*[\"'”»]?$")
+_MARKER_MAX = 40
+
+Ordered = tuple[int, Rule]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """Packs indexed for matching. Build once with :func:`build_ruleset`; immutable after."""
+
+    packs: tuple[Pack, ...]
+    exact: Mapping[str, tuple[Ordered, ...]]
+    prefix: Mapping[str, tuple[Ordered, ...]]
+    regex: tuple[Ordered, ...]
+    credit: tuple[Ordered, ...]
+    labels: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """The lines after cleaning (removed ones empty) and what was removed."""
+
+    lines: tuple[str, ...]
+    removed: tuple[Removal, ...]
+
+    @property
+    def text(self) -> str:
+        """The kept lines as paragraphs, one blank line between them."""
+        return "\n\n".join(line for line in self.lines if line)
+
+    def captured(self, group: str) -> tuple[str, ...]:
+        """Every value credit rules captured for ``group`` (authors, agencies, tags), in order."""
+        return tuple(v for r in self.removed if r.captured for v in r.captured.get(group, ()))
+
+
+@cache
+def build_ruleset(packs: tuple[Pack, ...]) -> RuleSet:
+    """Index ``packs`` for matching. Earlier packs and earlier rules win ties."""
+    exact: dict[str, list[Ordered]] = defaultdict(list)
+    prefix: dict[str, list[Ordered]] = defaultdict(list)
+    regex: list[Ordered] = []
+    order = 0
+    for pack in packs:
+        for rule in pack.rules:
+            item = (order, rule)
+            if rule.match == "exact":
+                for key in rule.keys:
+                    exact[key].append(item)
+            elif rule.match == "prefix":
+                for word in sorted({first_word(key) for key in rule.keys}):
+                    prefix[word].append(item)
+            else:
+                regex.append(item)
+            order += 1
+    return RuleSet(
+        packs=packs,
+        exact=MappingProxyType({k: tuple(sorted(v, key=_order)) for k, v in exact.items()}),
+        prefix=MappingProxyType({k: tuple(sorted(v, key=_order)) for k, v in prefix.items()}),
+        regex=tuple(regex),
+        credit=tuple(item for item in regex if item[1].action == "credit"),
+        labels=MappingProxyType({p.id: p.label for p in packs}),
+    )
+
+
+def _order(item: Ordered) -> int:
+    return item[0]
+
+
+def clean(lines: Sequence[str], ruleset: RuleSet, *, max_chars: int = 300) -> Cleaned:
+    """Remove boilerplate lines from ``lines``; see the module docstring."""
+    current = list(lines)
+    removed: list[Removal] = []
+    for _ in range(_MAX_ROUNDS):
+        found = _one_pass(current, ruleset, max_chars)
+        if not found:
+            break
+        for removal in found:
+            for i in range(removal.line - 1, removal.end_line):
+                current[i] = ""
+        removed.extend(found)
+    removed.sort(key=lambda r: (r.line, r.end_line))
+    return Cleaned(lines=tuple(current), removed=tuple(removed))
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    head: bool
+    tail: bool
+    alone: bool
+
+
+def _one_pass(lines: list[str], ruleset: RuleSet, max_chars: int) -> list[Removal]:
+    body = [i for i, line in enumerate(lines) if line]
+    if not body:
+        return []
+    sizes = [len(lines[i]) for i in body]
+    total = sum(sizes)
+    found: list[Removal] = []
+    start = 0
+    skip_until = -1
+    n = len(body)
+    for k, i in enumerate(body):
+        offset = start
+        start += sizes[k]
+        if i <= skip_until:
+            continue
+        line = lines[i]
+        place = _Place(
+            head=k < _EDGE_LINES or offset < _HEAD_SHARE * total,
+            tail=k >= n - _EDGE_LINES or offset >= _TAIL_SHARE * total,
+            alone=(i == 0 or not lines[i - 1]) and (i == len(lines) - 1 or not lines[i + 1]),
+        )
+        hit = _match(line, place, ruleset)
+        if hit is None:
+            continue
+        rule, match = hit
+        label = ruleset.labels[rule.pack]
+        if rule.action == "cut_after":
+            found.extend(_cut(lines, body[k:], rule, label, ruleset, max_chars))
+            break
+        end = i
+        if rule.action == "drop_block" and len(line) <= _MARKER_MAX:
+            end = _block_end(lines, body[k + 1 :], rule.block_lines, default=i)
+            skip_until = end
+        captured = _captures(match) if rule.action == "credit" else None
+        found.append(_removal(lines, i, end, rule, label, max_chars, captured))
+    return found
+
+
+def _match(line: str, place: _Place, ruleset: RuleSet) -> tuple[Rule, re.Match[str] | None] | None:
+    best: tuple[int, Rule, re.Match[str] | None] | None = None
+    for order, rule in ruleset.exact.get(exact_key(line), ()):
+        if _allowed(rule, place):
+            best = (order, rule, None)
+            break
+    pkey = prefix_key(line)
+    for order, rule in ruleset.prefix.get(first_word(pkey), ()):
+        if best is not None and order >= best[0]:
+            break
+        if any(_prefix_hit(pkey, key) for key in rule.keys) and _allowed(rule, place):
+            best = (order, rule, None)
+            break
+    stripped = line.strip()
+    for order, rule in ruleset.regex:
+        if best is not None and order >= best[0]:
+            break
+        if not _allowed(rule, place):
+            continue
+        assert rule.regex is not None
+        m = rule.regex.search(stripped)
+        if m:
+            best = (order, rule, m)
+            break
+    return None if best is None else (best[1], best[2])
+
+
+def _prefix_hit(key: str, prefix: str) -> bool:
+    if not key.startswith(prefix):
+        return False
+    rest = key[len(prefix) : len(prefix) + 1]
+    return not rest or not rest.isalnum()
+
+
+def _allowed(rule: Rule, place: _Place) -> bool:
+    if rule.alone and not place.alone:
+        return False
+    if rule.where == "head":
+        return place.head
+    if rule.where == "tail":
+        return place.tail
+    return True
+
+
+def _block_end(lines: list[str], following: list[int], limit: int, *, default: int) -> int:
+    end = default
+    for i in following[:limit]:
+        line = lines[i]
+        if len(line) > _HEADLINE_MAX or _SENTENCE_END.search(line):
+            break
+        end = i
+    return end
+
+
+def _cut(
+    lines: list[str], indices: list[int], rule: Rule, label: str, ruleset: RuleSet, max_chars: int
+) -> list[Removal]:
+    """The marker and everything after it; credit lines inside still give their metadata."""
+    out: list[Removal] = []
+    span_start: int | None = None
+    last = indices[-1]
+    for i in indices:
+        credit = None if i == indices[0] else _credit_hit(lines[i].strip(), ruleset)
+        if credit is None:
+            if span_start is None:
+                span_start = i
+            continue
+        if span_start is not None:
+            out.append(_removal(lines, span_start, _prev(indices, i), rule, label, max_chars, None, "cut_after"))
+            span_start = None
+        credit_rule, match = credit
+        out.append(
+            _removal(lines, i, i, credit_rule, ruleset.labels[credit_rule.pack], max_chars, _captures(match))
+        )
+    if span_start is not None:
+        out.append(_removal(lines, span_start, last, rule, label, max_chars, None, "cut_after"))
+    return out
+
+
+def _prev(indices: list[int], i: int) -> int:
+    return indices[indices.index(i) - 1]
+
+
+def _credit_hit(line: str, ruleset: RuleSet) -> tuple[Rule, re.Match[str]] | None:
+    for _, rule in ruleset.credit:
+        if rule.where == "head":
+            continue
+        assert rule.regex is not None
+        m = rule.regex.search(line)
+        if m:
+            return rule, m
+    return None
+
+
+def _captures(match: re.Match[str] | None) -> dict[str, list[str]] | None:
+    if match is None:
+        return None
+    groups = {g: v for g, v in match.groupdict().items() if v and g in CAPTURE_GROUPS}
+    credits = classify(authors=[groups.get("authors", "")], agencies=[groups.get("agencies", "")])
+    out: dict[str, list[str]] = {}
+    if credits.authors:
+        out["authors"] = list(credits.authors)
+    if credits.agencies:
+        out["agencies"] = list(credits.agencies)
+    if "tags" in groups:
+        out["tags"] = [t for t in split_names(groups["tags"]) if t]
+    return out or None
+
+
+def _removal(
+    lines: list[str],
+    first: int,
+    last: int,
+    rule: Rule,
+    label: str,
+    max_chars: int,
+    captured: dict[str, list[str]] | None,
+    action: str | None = None,
+) -> Removal:
+    text = "\n".join(line for line in lines[first : last + 1] if line)
+    truncated = len(text) > max_chars
+    if truncated:
+        text = text[: max_chars - 1].rstrip() + "…"
+    return Removal(
+        stage="clean",
+        rule=rule.id,
+        pack=label,
+        action=action or rule.action,
+        line=first + 1,
+        end_line=last + 1,
+        text=text,
+        truncated=truncated,
+        captured=captured,
+    )

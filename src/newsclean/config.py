@@ -1,0 +1,149 @@
+"""Config: one frozen, keyword-only object with a section per stage.
+
+Defaults live here; a TOML file overrides only the keys it sets (``Config.from_toml``), and
+``replace`` returns a changed copy. Being frozen and made of plain values, a Config pickles to
+worker processes and hashes to a stable :meth:`Config.fingerprint`, which later runs use to
+refuse mixing outputs made under different settings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Self
+
+from newsclean._version import __version__
+from newsclean.errors import ConfigError
+
+DateOrder = Literal["auto", "dmy", "mdy"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RepairConfig:
+    """Text repair. Each switch turns one kind of repair on or off; all are on by default.
+
+    ``fix_encoding`` runs ftfy for mojibake and encoding damage; it never touches curly quotes,
+    dashes or ellipses, which are the author's typography, not damage.
+    """
+
+    fix_encoding: bool = True
+    unescape_entities: bool = True
+    remove_invisible: bool = True
+    normalize_spaces: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class CleanConfig:
+    """Boilerplate removal by rule packs.
+
+    ``packs``: pack ids to use, in order; empty means every built-in pack.
+    ``extra_pack_dirs``: folders with more ``*.toml`` packs, loaded after the built-in ones.
+    ``max_removed_chars``: removed spans longer than this are cut in ``removed[].text``.
+    """
+
+    packs: tuple[str, ...] = ()
+    extra_pack_dirs: tuple[str, ...] = ()
+    max_removed_chars: int = 300
+
+
+@dataclass(frozen=True, kw_only=True)
+class DetectConfig:
+    """Language detection (langdetect with our own seeded factory).
+
+    ``prefix_chars`` bounds the text looked at, for speed; ``min_letters`` is the least number of
+    letters we judge at all (below it the language is ``und``); ``seed`` makes the answer the same
+    on every machine and in every worker.
+    """
+
+    prefix_chars: int = 1200
+    min_letters: int = 20
+    seed: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class DateConfig:
+    """Dates. ``order`` forces day/month order for numeric dates; ``auto`` decides by evidence."""
+
+    order: DateOrder = "auto"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    """Everything that changes what newsclean outputs, and nothing else."""
+
+    repair: RepairConfig = field(default_factory=RepairConfig)
+    clean: CleanConfig = field(default_factory=CleanConfig)
+    detect: DetectConfig = field(default_factory=DetectConfig)
+    dates: DateConfig = field(default_factory=DateConfig)
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with top-level sections replaced (``config.replace(clean=CleanConfig(...))``)."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain nested dict, as a TOML file would spell it."""
+        out = dataclasses.asdict(self)
+        return {k: {kk: list(vv) if isinstance(vv, tuple) else vv for kk, vv in v.items()} for k, v in out.items()}
+
+    def fingerprint(self) -> str:
+        """A short hash of every setting plus the newsclean version: same value, same output."""
+        payload = json.dumps({"version": __version__, "config": self.to_dict()}, sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> Config:
+        """Overlay ``data`` (sections of keys) on the defaults; unknown keys are an error."""
+        sections = {f.name: f for f in dataclasses.fields(cls)}
+        made: dict[str, Any] = {}
+        for name, values in data.items():
+            if name not in sections:
+                raise ConfigError(f"unknown config section {name!r}; known: {', '.join(sorted(sections))}")
+            if not isinstance(values, Mapping):
+                raise ConfigError(f"config section {name!r} must be a table")
+            section_cls = _SECTION_TYPES[name]
+            known = {f.name: f for f in dataclasses.fields(section_cls)}
+            kwargs: dict[str, Any] = {}
+            for key, value in values.items():
+                if key not in known:
+                    raise ConfigError(f"unknown key {name}.{key}; known: {', '.join(sorted(known))}")
+                kwargs[key] = tuple(value) if isinstance(value, list) else value
+            try:
+                made[name] = section_cls(**kwargs)
+            except TypeError as exc:  # pragma: no cover - dataclass signature errors
+                raise ConfigError(f"bad values in section {name!r}: {exc}") from exc
+        config = cls(**made)
+        config.validate()
+        return config
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Config:
+        """Read a TOML file whose tables are the sections above (``[clean]``, ``[detect]`` ...)."""
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+        return cls.from_mapping(data)
+
+    def validate(self) -> None:
+        """Reject values that would make no sense, with a message that names the key."""
+        if self.detect.prefix_chars < 50:
+            raise ConfigError("detect.prefix_chars must be at least 50")
+        if self.detect.min_letters < 1:
+            raise ConfigError("detect.min_letters must be at least 1")
+        if self.clean.max_removed_chars < 20:
+            raise ConfigError("clean.max_removed_chars must be at least 20")
+        if self.dates.order not in ("auto", "dmy", "mdy"):
+            raise ConfigError("dates.order must be one of auto, dmy, mdy")
+
+
+_SECTION_TYPES: dict[str, type[Any]] = {
+    "repair": RepairConfig,
+    "clean": CleanConfig,
+    "detect": DetectConfig,
+    "dates": DateConfig,
+}

@@ -1,0 +1,130 @@
+"""Text repair: undo encoding damage and invisible debris, keep the author's typography.
+
+``repair(text)`` returns the repaired text and how many times each kind of repair applied.
+It keeps every line where it was (only line *endings* change), so line numbers reported by the
+cleaning stage point into this repaired text. It never raises on any ``str`` and it is
+idempotent: repairing repaired text changes nothing.
+
+Order matters and is deliberate:
+
+1. line endings (CRLF, CR, U+2028/2029, VT, FF) become ``\\n``;
+2. HTML entities are decoded until none is left, so ``&amp;amp;`` does not survive one pass;
+3. ftfy fixes mojibake, only on lines that hold non-ASCII text (pure ASCII cannot be mojibake),
+   with a config that leaves curly quotes, dashes, ellipses and full-width forms alone;
+4. invisible characters go: soft hyphens, zero-width spaces, word joiners, stray BOMs
+   (ZWJ/ZWNJ stay: they change how Persian, Indic scripts and emoji render);
+5. control characters go; NBSP and the other fixed-width spaces become plain spaces
+   (U+202F, the French narrow no-break space, and U+3000, the CJK ideographic space, are
+   typography and stay);
+6. runs of spaces collapse and lines are trimmed; text is put in Unicode NFC.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+import ftfy
+
+from newsclean.config import RepairConfig
+
+# Encoding fixes only: everything that would change deliberate typography is off.
+_FTFY = ftfy.TextFixerConfig(
+    unescape_html=False,  # we decode entities ourselves, counted, before ftfy runs
+    remove_terminal_escapes=True,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=True,  # "ﬁ" in news text is a PDF artefact, not a style choice
+    fix_character_width=False,  # full-width forms are normal CJK typography
+    uncurl_quotes=False,  # curly quotes are the author's
+    fix_line_breaks=False,  # done before, and counted
+    fix_surrogates=True,
+    remove_control_chars=False,  # done after, and counted
+    normalization=None,  # NFC is done after, and counted; NFKC would flatten typography
+    explain=False,
+)
+
+_LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c]")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_SOFT_HYPHEN = re.compile("\u00ad")
+_ZERO_WIDTH = re.compile("[\u200b\u2060-\u2064\ufeff\u180e]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_NBSP = re.compile("\u00a0")
+_OTHER_SPACE = re.compile("[\t\u2000-\u200a\u205f]")
+_SPACE_RUN = re.compile(" {2,}")
+_ENTITY_ROUNDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Repaired:
+    """Repaired text and the count of each kind of repair (only kinds that applied)."""
+
+    text: str
+    counts: tuple[tuple[str, int], ...]
+
+
+def repair(text: str, config: RepairConfig | None = None) -> Repaired:
+    """Repair ``text``; see the module docstring for what is done and why."""
+    cfg = config or RepairConfig()
+    counts: Counter[str] = Counter()
+
+    text, n = _LINE_BREAKS.subn("\n", text)
+    counts["line_endings"] += n
+
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line:
+            lines[i] = _repair_line(line, cfg, counts)
+    text = "\n".join(lines)
+    return Repaired(text=text, counts=tuple(sorted((k, v) for k, v in counts.items() if v)))
+
+
+def _repair_line(line: str, cfg: RepairConfig, counts: Counter[str]) -> str:
+    if cfg.unescape_entities and "&" in line:
+        for _ in range(_ENTITY_ROUNDS):
+            new, n = _ENTITY.subn(_unescape, line)
+            if new == line:
+                break
+            counts["html_entity"] += n
+            line = new
+        # "&#10;" and friends would split the line and shift every line number after it.
+        line = _LINE_BREAKS.sub(" ", line.replace("\n", " "))
+    if not line.isascii():
+        if cfg.fix_encoding:
+            fixed = ftfy.fix_text(line, _FTFY)
+            if fixed != line:
+                counts["encoding"] += 1
+                line = fixed
+        if cfg.remove_invisible:
+            line, n = _SOFT_HYPHEN.subn("", line)
+            counts["soft_hyphen"] += n
+            line, n = _ZERO_WIDTH.subn("", line)
+            counts["zero_width"] += n
+        if cfg.normalize_spaces:
+            line, n = _NBSP.subn(" ", line)
+            counts["nbsp"] += n
+        if not unicodedata.is_normalized("NFC", line):
+            line = unicodedata.normalize("NFC", line)
+            counts["unicode_normalization"] += 1
+    if cfg.remove_invisible:
+        line, n = _CONTROL.subn("", line)
+        counts["control_char"] += n
+    if cfg.normalize_spaces:
+        line, n = _OTHER_SPACE.subn(" ", line)
+        counts["unicode_space"] += n
+        stripped = line.strip()
+        collapsed = _SPACE_RUN.sub(" ", stripped)
+        if collapsed != line:
+            counts["whitespace"] += 1
+            line = collapsed
+    return line
+
+
+def _unescape(match: re.Match[str]) -> str:
+    return html.unescape(match.group(0))

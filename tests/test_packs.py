@@ -19,7 +19,7 @@ BODY = [
     "The harbour authority said on Tuesday that the new quay would open in spring, two years later than "
     "planned, after a long dispute over the cost of dredging the channel and moving the old ferry berth.",
     "Dock workers, who had warned for months that the delay would cost jobs, welcomed the decision but said "
-    "they would keep a close eye on the timetable, which has slipped three times since the plan was approved.",
+    "they would keep a close eye on the timetable, which has slipped three times since the plan was agreed.",
     "The regional government will pay for most of the work, while the port company covers the rest from its "
     "own reserves, according to a statement published after a meeting that lasted well into the evening.",
     "Shipping firms have already asked for more berths, and the authority expects traffic to rise by a fifth "

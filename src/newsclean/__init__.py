@@ -1,0 +1,53 @@
+"""newsclean: turn raw news pages and scraped text dumps into clean, versioned article records.
+
+The public API is re-exported here and nothing else happens on import: no I/O, no global state.
+"""
+
+import logging
+
+from newsclean._version import __version__
+from newsclean.batch import iter_records
+from newsclean.config import CleanConfig, Config, DateConfig, DetectConfig, RepairConfig
+from newsclean.errors import (
+    ConfigError,
+    ContentError,
+    DecodeError,
+    InputError,
+    NewscleanError,
+    NoMainContent,
+    OutputError,
+    RulePackError,
+    UnsupportedInput,
+)
+from newsclean.pipeline import clean_file, clean_text
+from newsclean.record import SCHEMA_VERSION, Article, ErrorRecord, Notice, Origin, Repair, json_schema
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+__all__ = [
+    "Article",
+    "CleanConfig",
+    "Config",
+    "ConfigError",
+    "ContentError",
+    "DateConfig",
+    "DecodeError",
+    "DetectConfig",
+    "ErrorRecord",
+    "InputError",
+    "NewscleanError",
+    "NoMainContent",
+    "Notice",
+    "Origin",
+    "OutputError",
+    "Repair",
+    "RepairConfig",
+    "RulePackError",
+    "SCHEMA_VERSION",
+    "UnsupportedInput",
+    "__version__",
+    "clean_file",
+    "clean_text",
+    "iter_records",
+    "json_schema",
+]

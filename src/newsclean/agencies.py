@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Mapping
 
 
 @cache
@@ -28,7 +28,7 @@ def agency_names() -> Mapping[str, str]:
 @cache
 def agency_pattern() -> str:
     """A regex alternation (no groups, case-insensitive) of every spelling, longest first."""
-    spellings = sorted({s for s in agency_names()}, key=lambda s: (-len(s), s))
+    spellings = sorted(set(agency_names()), key=lambda s: (-len(s), s))
     return "(?i:" + "|".join(re.escape(s) for s in spellings) + ")"
 
 

@@ -88,7 +88,9 @@ class Config:
     def to_dict(self) -> dict[str, Any]:
         """Plain nested dict, as a TOML file would spell it."""
         out = dataclasses.asdict(self)
-        return {k: {kk: list(vv) if isinstance(vv, tuple) else vv for kk, vv in v.items()} for k, v in out.items()}
+        return {
+            k: {kk: list(vv) if isinstance(vv, tuple) else vv for kk, vv in v.items()} for k, v in out.items()
+        }
 
     def fingerprint(self) -> str:
         """A short hash of every setting plus the newsclean version: same value, same output."""

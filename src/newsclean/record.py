@@ -98,10 +98,7 @@ def make_id(*, canonical_url: str | None, raw: bytes) -> str:
 
     Never the path, the time or the config, so the same input gets the same id on any machine.
     """
-    if canonical_url:
-        material = b"url\0" + canonical_url.strip().encode("utf-8")
-    else:
-        material = b"raw\0" + raw
+    material = b"url\x00" + canonical_url.strip().encode("utf-8") if canonical_url else b"raw\x00" + raw
     return hashlib.sha256(material).hexdigest()[:32]
 
 
@@ -117,7 +114,8 @@ def to_json(record: Record) -> bytes:
 
 def from_json(line: bytes | str) -> Record:
     """Parse one JSON line back into an Article or ErrorRecord (by its ``record`` tag)."""
-    return msgspec.json.decode(line, type=Record)  # type: ignore[arg-type]
+    record: Record = msgspec.json.decode(line, type=Record)
+    return record
 
 
 def json_schema() -> dict[str, Any]:

@@ -59,6 +59,7 @@ _NBSP = re.compile("\u00a0")
 _OTHER_SPACE = re.compile("[\t\u2000-\u200a\u205f]")
 _SPACE_RUN = re.compile(" {2,}")
 _ENTITY_ROUNDS = 4
+_MAX_ROUNDS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +80,16 @@ def repair(text: str, config: RepairConfig | None = None) -> Repaired:
 
     lines = text.split("\n")
     for i, line in enumerate(lines):
-        if line:
-            lines[i] = _repair_line(line, cfg, counts)
+        # Repairs can expose more damage (ftfy sees a mojibake pair only once a stray NBSP
+        # is gone), so a changed line is repaired again until it is stable.
+        for _ in range(_MAX_ROUNDS):
+            if not line:
+                break
+            fixed = _repair_line(line, cfg, counts)
+            if fixed == line:
+                break
+            line = fixed
+        lines[i] = line
     text = "\n".join(lines)
     return Repaired(text=text, counts=tuple(sorted((k, v) for k, v in counts.items() if v)))
 
@@ -100,7 +109,7 @@ def _repair_line(line: str, cfg: RepairConfig, counts: Counter[str]) -> str:
             fixed = ftfy.fix_text(line, _FTFY)
             if fixed != line:
                 counts["encoding"] += 1
-                line = fixed
+                line = _LINE_BREAKS.sub(" ", fixed.replace("\n", " "))
         if cfg.remove_invisible:
             line, n = _SOFT_HYPHEN.subn("", line)
             counts["soft_hyphen"] += n

@@ -104,13 +104,15 @@ def clean(lines: Sequence[str], ruleset: RuleSet, *, max_chars: int = 300) -> Cl
     """Remove boilerplate lines from ``lines``; see the module docstring."""
     current = list(lines)
     removed: list[Removal] = []
+    gone: set[int] = set()
     for _ in range(_MAX_ROUNDS):
-        found = _one_pass(current, ruleset, max_chars)
+        found = _one_pass(current, ruleset, max_chars, gone)
         if not found:
             break
         for removal in found:
             for i in range(removal.line - 1, removal.end_line):
                 current[i] = ""
+                gone.add(i)
         removed.extend(found)
     removed.sort(key=lambda r: (r.line, r.end_line))
     return Cleaned(lines=tuple(current), removed=tuple(removed))
@@ -123,7 +125,7 @@ class _Place:
     alone: bool
 
 
-def _one_pass(lines: list[str], ruleset: RuleSet, max_chars: int) -> list[Removal]:
+def _one_pass(lines: list[str], ruleset: RuleSet, max_chars: int, gone: set[int]) -> list[Removal]:
     body = [i for i, line in enumerate(lines) if line]
     if not body:
         return []
@@ -140,8 +142,8 @@ def _one_pass(lines: list[str], ruleset: RuleSet, max_chars: int) -> list[Remova
             continue
         line = lines[i]
         place = _Place(
-            head=k < _EDGE_LINES or offset < _HEAD_SHARE * total,
-            tail=k >= n - _EDGE_LINES or offset >= _TAIL_SHARE * total,
+            head=offset < _HEAD_SHARE * total or (k < _EDGE_LINES and 2 * k < n),
+            tail=offset >= _TAIL_SHARE * total or (k >= n - _EDGE_LINES and 2 * k >= n),
             alone=(i == 0 or not lines[i - 1]) and (i == len(lines) - 1 or not lines[i + 1]),
         )
         hit = _match(line, place, ruleset)
@@ -150,7 +152,7 @@ def _one_pass(lines: list[str], ruleset: RuleSet, max_chars: int) -> list[Remova
         rule, match = hit
         label = ruleset.labels[rule.pack]
         if rule.action == "cut_after":
-            found.extend(_cut(lines, body[k:], rule, label, ruleset, max_chars))
+            found.extend(_cut(lines, i, rule, label, ruleset, max_chars, gone))
             break
         end = i
         if rule.action == "drop_block" and len(line) <= _MARKER_MAX:
@@ -216,32 +218,33 @@ def _block_end(lines: list[str], following: list[int], limit: int, *, default: i
 
 
 def _cut(
-    lines: list[str], indices: list[int], rule: Rule, label: str, ruleset: RuleSet, max_chars: int
+    lines: list[str], start: int, rule: Rule, label: str, ruleset: RuleSet, max_chars: int, gone: set[int]
 ) -> list[Removal]:
-    """The marker and everything after it; credit lines inside still give their metadata."""
+    """The marker and everything after it, as spans that skip lines removed earlier;
+    credit lines inside still give their metadata."""
     out: list[Removal] = []
-    span_start: int | None = None
-    last = indices[-1]
-    for i in indices:
-        credit = None if i == indices[0] else _credit_hit(lines[i].strip(), ruleset)
-        if credit is None:
-            if span_start is None:
-                span_start = i
+    span: list[int] = []
+
+    def close_span() -> None:
+        if span:
+            out.append(_removal(lines, span[0], span[-1], rule, label, max_chars, None, "cut_after"))
+            span.clear()
+
+    for i in range(start, len(lines)):
+        if i in gone:
+            close_span()
             continue
-        if span_start is not None:
-            out.append(_removal(lines, span_start, _prev(indices, i), rule, label, max_chars, None, "cut_after"))
-            span_start = None
+        credit = _credit_hit(lines[i].strip(), ruleset) if i != start and lines[i] else None
+        if credit is None:
+            span.append(i)
+            continue
+        close_span()
         credit_rule, match = credit
         out.append(
             _removal(lines, i, i, credit_rule, ruleset.labels[credit_rule.pack], max_chars, _captures(match))
         )
-    if span_start is not None:
-        out.append(_removal(lines, span_start, last, rule, label, max_chars, None, "cut_after"))
+    close_span()
     return out
-
-
-def _prev(indices: list[int], i: int) -> int:
-    return indices[indices.index(i) - 1]
 
 
 def _credit_hit(line: str, ruleset: RuleSet) -> tuple[Rule, re.Match[str]] | None:

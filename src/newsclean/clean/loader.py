@@ -73,7 +73,9 @@ def parse_pack(data: Mapping[str, Any], *, path: str) -> Pack:
     """Turn a parsed TOML document into a Pack; ``path`` is used in error messages only."""
     head = data.get("pack")
     if not isinstance(head, Mapping):
-        raise RulePackError('missing the pack table: pack = { id = "xx", language = "xx", version = 1 }', path=path)
+        raise RulePackError(
+            'missing the pack table: pack = { id = "xx", language = "xx", version = 1 }', path=path
+        )
     unknown = set(head) - _PACK_KEYS
     if unknown:
         raise RulePackError(f"unknown pack keys {sorted(unknown)}; allowed: {sorted(_PACK_KEYS)}", path=path)
@@ -83,7 +85,9 @@ def parse_pack(data: Mapping[str, Any], *, path: str) -> Pack:
     if not isinstance(pack_id, str) or not re.fullmatch(r"_?[a-z][a-z0-9_-]*", pack_id):
         raise RulePackError("pack.id must be a lower-case identifier such as 'en' or '_any'", path=path)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise RulePackError("pack.version must be a positive integer; bump it when behaviour changes", path=path)
+        raise RulePackError(
+            "pack.version must be a positive integer; bump it when behaviour changes", path=path
+        )
     if language is not None and not (isinstance(language, str) and re.fullmatch(r"[a-z]{2}", language)):
         raise RulePackError("pack.language must be an ISO 639-1 code such as 'de', or absent", path=path)
     extra = set(data) - {"pack", "rule"}
@@ -106,7 +110,9 @@ def _parse_rule(raw: Any, *, pack_id: str, path: str) -> Rule:
         raise RulePackError("each [[rule]] must be a table", path=path)
     rule_id = raw.get("id")
     if not isinstance(rule_id, str) or not rule_id.startswith(pack_id + "."):
-        raise RulePackError(f"rule id must be a string starting with '{pack_id}.'", path=path, rule_id=str(rule_id))
+        raise RulePackError(
+            f"rule id must be a string starting with '{pack_id}.'", path=path, rule_id=str(rule_id)
+        )
 
     def fail(message: str) -> RulePackError:
         return RulePackError(message, path=path, rule_id=rule_id)
@@ -114,9 +120,9 @@ def _parse_rule(raw: Any, *, pack_id: str, path: str) -> Rule:
     unknown = set(raw) - _RULE_KEYS
     if unknown:
         raise fail(f"unknown keys {sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}")
-    match = raw.get("match")
-    action = raw.get("action", "drop")
-    where = raw.get("where", "any")
+    match: MatchKind = raw.get("match", "")
+    action: Action = raw.get("action", "drop")
+    where: Where = raw.get("where", "any")
     if match not in get_args(MatchKind):
         raise fail(f"match must be one of {get_args(MatchKind)}, not {match!r}")
     if action not in get_args(Action):

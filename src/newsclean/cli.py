@@ -1,0 +1,198 @@
+"""The ``newsclean`` command: the only module that imports click, prints, or draws a bar.
+
+stdout carries data (JSON Lines when no ``-o`` is given); stderr carries people's messages:
+the progress bar (only on a terminal) and the closing summary.
+
+Exit codes: 0 every input became a record; 1 some inputs are in the error report;
+2 usage or configuration error; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import click
+
+from newsclean._version import __version__
+from newsclean.batch import Outcome, run
+from newsclean.clean import load_packs
+from newsclean.config import Config
+from newsclean.errors import ConfigError, NewscleanError
+from newsclean.pipeline import clean_file
+from newsclean.record import json_schema
+from newsclean.sinks import JsonlSink
+from newsclean.sources import SKIPPED_NOTE, walk
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newsclean")
+def cli() -> None:
+    """Turn scraped news text into clean, versioned article records (JSON Lines)."""
+
+
+def _config(config_path: str | None, packs: tuple[str, ...]) -> Config:
+    try:
+        config = Config.from_toml(config_path) if config_path else Config()
+        if packs:
+            config = config.replace(clean=dataclasses.replace(config.clean, packs=packs))
+        load_packs(config.clean.packs, config.clean.extra_pack_dirs)  # fail now, not in a worker
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+    return config
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="JSON Lines file (default: stdout).",
+)
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Error report (JSON Lines). Default: OUTPUT.errors.jsonl next to -o, or stderr without -o.",
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True, help="Worker processes."
+)
+@click.option(
+    "--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML config file."
+)
+@click.option("--pack", "packs", multiple=True, help="Use only these rule packs, in this order (repeatable).")
+def clean(
+    paths: tuple[str, ...],
+    output: str | None,
+    errors_path: str | None,
+    jobs: int,
+    config_path: str | None,
+    packs: tuple[str, ...],
+) -> None:
+    """Clean text dumps under PATHS (files or folders) into article records."""
+    config = _config(config_path, packs)
+    found = walk(paths)
+    if errors_path is None and output is not None:
+        errors_path = str(Path(output).with_suffix("")) + ".errors.jsonl"
+    stdout, stderr = sys.stdout.buffer, sys.stderr.buffer
+    try:
+        records = JsonlSink(output if output else stdout)
+        errors = JsonlSink(errors_path if errors_path else stderr)
+    except NewscleanError as exc:
+        raise click.UsageError(str(exc)) from exc
+    rules: Counter[str] = Counter()
+    failed = 0
+    try:
+        for outcome in _with_progress(run(found.files, config, jobs=jobs), len(found.files)):
+            if outcome.failed:
+                failed += 1
+                errors.write(outcome.line)
+            else:
+                records.write(outcome.line)
+                rules.update(outcome.rules)
+    except KeyboardInterrupt:
+        records.close(commit=False)
+        errors.close(commit=False)
+        click.echo("newsclean: interrupted; no output written", err=True)
+        sys.exit(130)
+    records.close()
+    errors.close()
+    _summary(len(found.files), records.count, failed, rules, found.skipped, output, errors_path)
+    sys.exit(1 if failed else 0)
+
+
+def _with_progress(outcomes: Iterator[Outcome], total: int) -> Iterator[Outcome]:
+    if not sys.stderr.isatty() or total < 2:
+        yield from outcomes
+        return
+    with click.progressbar(length=total, label="cleaning", file=sys.stderr) as bar:
+        for outcome in outcomes:
+            bar.update(1)
+            yield outcome
+
+
+def _summary(
+    total: int,
+    written: int,
+    failed: int,
+    rules: Counter[str],
+    skipped: tuple[str, ...],
+    output: str | None,
+    errors_path: str | None,
+) -> None:
+    def echo(text: str) -> None:
+        click.echo(text, err=True)
+
+    echo(f"newsclean: {total} inputs -> {written} records, {failed} errors")
+    if rules:
+        echo("removed, by rule:")
+        for rule, count in sorted(rules.items(), key=lambda kv: (-kv[1], kv[0])):
+            echo(f"  {count:6d}  {rule}")
+    if skipped:
+        echo(f"skipped {len(skipped)} files: {SKIPPED_NOTE}; e.g. {skipped[0]}")
+    if output:
+        echo(f"records: {output}")
+    if failed and errors_path:
+        echo(f"errors:  {errors_path}")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=str))
+@click.option(
+    "--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML config file."
+)
+def explain(path: str, config_path: str | None) -> None:
+    """Show the cleaned text of PATH and, for every removed line, the rule that removed it."""
+    config = _config(config_path, ())
+    try:
+        article = clean_file(path, config)
+    except NewscleanError as exc:
+        click.echo(f"newsclean: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)
+    out = click.echo
+    out(f"title:     {article.title}")
+    out(f"site:      {article.site_name}")
+    out(f"published: {article.published}")
+    out(f"authors:   {', '.join(article.authors)}")
+    out(f"agencies:  {', '.join(article.agencies)}")
+    out(f"language:  {article.language} ({article.language_confidence:.2f})")
+    for notice in article.warnings:
+        out(f"warning:   {notice.code}: {notice.message}")
+    out("")
+    out("--- text " + "-" * 62)
+    out(article.text)
+    out("--- removed " + "-" * 59)
+    for removal in article.removed:
+        span = f"{removal.line}" if removal.line == removal.end_line else f"{removal.line}-{removal.end_line}"
+        first = removal.text.split("\n")[0]
+        more = " …" if "\n" in removal.text or removal.truncated else ""
+        out(f"line {span:>7}  {removal.rule}  ({removal.action})  {first}{more}")
+    if not article.removed:
+        out("(nothing)")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of one output line (an article or an error record)."""
+    click.echo(schema_text())
+
+
+def schema_text() -> str:
+    """The schema as written to docs/schema.json."""
+    return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def main(argv: list[str] | None = None, stream: IO[str] | None = None) -> None:
+    """Console-script entry point."""
+    cli.main(args=argv, prog_name="newsclean")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

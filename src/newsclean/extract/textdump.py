@@ -1,0 +1,162 @@
+"""The header of a plain-text dump: title, site and date, and which lines it took.
+
+Scrapers write the headline, the site and the date on the first line, in many layouts::
+
+    date 2023-06-24 Putin calls Lukashenko in morning
+    Putin talks to his allies amid internal rebellion – DW – 06/24/2023
+    Title | Site            (a date may follow alone on the next line)
+    24.06.2023 | Title | Site
+
+We split the first line on separators, take the part that is wholly a date as the date, the
+last short part as the site, and the rest as the title. A first line that reads like prose
+(long, or a full sentence) is not a header: then the dump has no title and loses no text.
+Dates stay unresolved here (see ``dates.resolve``): the day/month order needs the language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsclean.extract.dates import FoundDate, find_date
+
+_DATE_KEYWORD = re.compile(
+    r"^(?:date|datum|fecha|data|дата|date de publication|published|publicado|pubblicato|"
+    r"veröffentlicht|gepubliceerd|opublikowano|опубликовано|опубліковано)\s*:?\s*",
+    re.IGNORECASE,
+)
+# " – ", " — ", " | ", " · ", " • ", " :: ", " / " and " - " (with spaces) split header parts.
+_SEPARATOR = re.compile(r"\s+(?:[–—|·•]|::|-{1,2}|/)\s+|\s*\|\s*")
+_TITLE_MAX_CHARS = 250
+_TITLE_MAX_WORDS = 40
+_SITE_MAX_CHARS = 60
+_SITE_MAX_WORDS = 6
+_PROSE_END = re.compile(r"[.;:,]\s*[\"'”»)]?$")
+_SITE_END = re.compile(r"[.;:,?!]\s*[\"'”»)]?$")
+_LOOKAHEAD_LINES = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """What the first lines of a dump said, and the 0-based indices of the lines consumed."""
+
+    title: str | None = None
+    site_name: str | None = None
+    published: FoundDate | None = None
+    modified: FoundDate | None = None
+    lines: tuple[int, ...] = ()
+
+
+def read_header(lines: Sequence[str]) -> Header:
+    """Interpret the first non-blank line (and a dateline right after it) as the header."""
+    first = _next_nonblank(lines, 0)
+    if first is None:
+        return Header()
+    parsed = _parse_line(lines[first].strip())
+    if parsed is None:
+        return Header()
+    title, site, found = parsed
+    consumed = [first]
+    published = modified = None
+    if found is not None:
+        published, modified = (None, found) if found.updated else (found, None)
+    # A dateline ("12. März 2024, 14:35", "Updated: ...") may stand alone after the header.
+    index = first
+    for _ in range(_LOOKAHEAD_LINES):
+        nxt = _next_nonblank(lines, index + 1)
+        if nxt is None:
+            break
+        extra = find_date(lines[nxt])
+        if extra is None:
+            break
+        if extra.updated and modified is None:
+            modified = extra
+        elif not extra.updated and published is None:
+            published = extra
+        else:
+            break
+        consumed.append(nxt)
+        index = nxt
+    return Header(title=title, site_name=site, published=published, modified=modified, lines=tuple(consumed))
+
+
+def _next_nonblank(lines: Sequence[str], start: int) -> int | None:
+    for i in range(start, len(lines)):
+        if lines[i].strip():
+            return i
+    return None
+
+
+def _parse_line(line: str) -> tuple[str | None, str | None, FoundDate | None] | None:
+    keyword = _DATE_KEYWORD.match(line)
+    if keyword:
+        parsed = _leading_date(line[keyword.end() :])
+        if parsed is not None:
+            lead, rest = parsed
+            title, site = _title_and_site(rest, _spans(rest)) if rest else (None, None)
+            return title, site, lead
+    spans = _spans(line)
+    found: FoundDate | None = None
+    text_spans = []
+    for start, end in spans:
+        date = find_date(line[start:end]) if found is None else None
+        if date is not None:
+            found = date
+        else:
+            text_spans.append((start, end))
+    if found is None and len(spans) == 1:
+        if not _looks_like_title(line):
+            return None
+        return line, None, None
+    if not text_spans:
+        return None, None, found
+    if not _looks_like_title(" ".join(line[a:b] for a, b in text_spans), separated=len(spans) > 1):
+        return None
+    title, site = _title_and_site(line, text_spans)
+    return title, site, found
+
+
+def _spans(line: str) -> list[tuple[int, int]]:
+    """(start, end) of the parts between separators, so a title keeps its own dashes."""
+    spans = []
+    start = 0
+    for sep in _SEPARATOR.finditer(line):
+        spans.append((start, sep.start()))
+        start = sep.end()
+    spans.append((start, len(line)))
+    return [(a, b) for a, b in spans if line[a:b].strip()]
+
+
+def _leading_date(text: str) -> tuple[FoundDate, str] | None:
+    """A date at the start of ``text`` followed by the title: try the longest date first."""
+    words = text.split()
+    for n in range(min(len(words), 8), 0, -1):
+        found = find_date(" ".join(words[:n]))
+        if found is not None:
+            return found, " ".join(words[n:]).strip(" |–—-:")
+    return None
+
+
+def _title_and_site(line: str, spans: list[tuple[int, int]]) -> tuple[str | None, str | None]:
+    """The last short part is the site; the title is the original text of the parts before it."""
+    if not spans:
+        return None, None
+    whole = line[spans[0][0] : spans[-1][1]].strip()
+    if len(spans) == 1:
+        return whole, None
+    site = line[spans[-1][0] : spans[-1][1]].strip()
+    if len(site) <= _SITE_MAX_CHARS and len(site.split()) <= _SITE_MAX_WORDS and not _SITE_END.search(site):
+        return line[spans[0][0] : spans[-2][1]].strip(), site
+    return whole, None
+
+
+def _looks_like_title(text: str, *, separated: bool = False) -> bool:
+    """A headline is short and not a sentence that ends in a full stop."""
+    if len(text) > _TITLE_MAX_CHARS or len(text.split()) > _TITLE_MAX_WORDS:
+        return False
+    if separated:
+        return True
+    if _PROSE_END.search(text):
+        return False
+    return len(text.split()) <= 20 and not text[:1].islower()

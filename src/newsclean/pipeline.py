@@ -1,0 +1,134 @@
+"""The one place where the stages are composed: RawInput -> Article.
+
+repair -> header (extract) -> clean (rule packs) -> detect language -> resolve dates -> record.
+Detection runs after cleaning so boilerplate gets no vote; dates are resolved after detection
+because the day/month order of ``05/06/2023`` depends on the language.
+
+``clean_text`` and ``clean_file`` are the public entry points; both are pure functions of their
+arguments and the installed packs.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from newsclean.clean import Cleaned, RuleSet, build_ruleset, clean, load_packs
+from newsclean.clean.model import Removal
+from newsclean.config import Config
+from newsclean.detect import detect
+from newsclean.errors import attach
+from newsclean.extract import FoundDate, Header, read_header, resolve
+from newsclean.people import Credits, classify, merge
+from newsclean.record import Article, Notice, Origin, Repair, content_hash, make_id
+from newsclean.repair import repair
+from newsclean.sources import RawInput, decode, read_text_dump
+
+_WORD = re.compile(r"\w+")
+_HEADER_RULE = "extract.header"
+
+
+def ruleset_for(config: Config) -> RuleSet:
+    """The indexed packs a config asks for (loaded and indexed once per process)."""
+    return build_ruleset(load_packs(config.clean.packs, config.clean.extra_pack_dirs))
+
+
+def process(raw: RawInput, config: Config | None = None) -> Article:
+    """Turn one decoded input into an Article. Raises NewscleanError subclasses only."""
+    cfg = config or Config()
+    with attach(stage="repair", location=raw.location):
+        repaired = repair(raw.text, cfg.repair)
+    lines = repaired.text.split("\n")
+    with attach(stage="extract", location=raw.location):
+        header = read_header(lines)
+        for index in header.lines:
+            lines[index] = ""
+    with attach(stage="clean", location=raw.location):
+        cleaned = clean(lines, ruleset_for(cfg), max_chars=cfg.clean.max_removed_chars)
+    text = cleaned.text
+    detection = detect(text, cfg.detect)
+    notes = [*raw.notes]
+    credits = _credits(cleaned)
+    site = header.site_name
+    published = _date(header.published, detection.language, site, text, cfg, notes)
+    modified = _date(header.modified, detection.language, site, text, cfg, notes)
+    if "\ufffd" in text:
+        notes.append(("replacement_characters", "the text holds U+FFFD: some characters were lost before us"))
+    if published is None:
+        notes.append(("no_published_date", "no publication date found"))
+    if not text:
+        notes.append(("empty_after_cleaning", "every line was header or boilerplate"))
+    return Article(
+        id=make_id(canonical_url=None, raw=raw.data),
+        origin=Origin(kind=raw.kind, location=raw.location),
+        title=header.title,
+        site_name=site,
+        published=published,
+        modified=modified,
+        authors=credits.authors,
+        agencies=credits.agencies,
+        language=detection.language,
+        language_confidence=detection.confidence,
+        text=text,
+        tags=cleaned.captured("tags"),
+        word_count=len(_WORD.findall(text)),
+        content_hash=content_hash(text),
+        page_type="article" if text else "empty",
+        removed=(*_header_removals(header, repaired.text), *cleaned.removed),
+        repairs=tuple(Repair(kind=k, count=n) for k, n in repaired.counts),
+        warnings=tuple(Notice(code=c, message=m) for c, m in notes),
+    )
+
+
+def clean_text(raw: str | bytes, *, source: str | None = None, config: Config | None = None) -> Article:
+    """Clean one text dump given as a string (or bytes, decoded as a file would be).
+
+    ``source`` is recorded as ``origin.location`` (default ``"<text>"``).
+    """
+    location = source or "<text>"
+    if isinstance(raw, bytes):
+        with attach(stage="read", location=location):
+            text, encoding, notes = decode(raw)
+        data = raw
+    else:
+        text, encoding, notes, data = raw, "utf-8", (), raw.encode("utf-8", "surrogatepass")
+    item = RawInput(kind="text", location=location, data=data, text=text, encoding=encoding, notes=notes)
+    return process(item, config)
+
+
+def clean_file(path: str | Path, config: Config | None = None) -> Article:
+    """Read, decode and clean one text dump file."""
+    with attach(stage="read", location=str(path)):
+        raw = read_text_dump(path)
+    return process(raw, config)
+
+
+def _credits(cleaned: Cleaned) -> Credits:
+    found = classify(authors=cleaned.captured("authors"), agencies=cleaned.captured("agencies"))
+    return merge(found)
+
+
+def _date(
+    found: FoundDate | None,
+    language: str,
+    site: str | None,
+    text: str,
+    cfg: Config,
+    notes: list[tuple[str, str]],
+) -> str | None:
+    if found is None:
+        return None
+    resolved = resolve(found, language=language, site=site, context=(text,), forced=cfg.dates.order)
+    if resolved.warning:
+        notes.append(("ambiguous_date", resolved.warning))
+    return resolved.iso
+
+
+def _header_removals(header: Header, text: str) -> list[Removal]:
+    lines = text.split("\n")
+    return [
+        Removal(
+            stage="extract", rule=_HEADER_RULE, action="header", line=i + 1, end_line=i + 1, text=lines[i]
+        )
+        for i in header.lines
+    ]

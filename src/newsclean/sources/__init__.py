@@ -1,0 +1,18 @@
+"""Where inputs come from: files and folders turned into :class:`RawInput` values.
+
+File I/O only, never the network. A reader either returns a RawInput or raises an
+InputError that says what is wrong with the file.
+"""
+
+from newsclean.sources.folder import SKIPPED_NOTE, Walk, walk
+from newsclean.sources.raw import RawInput
+from newsclean.sources.textdump import decode, read_text_dump
+
+__all__ = [
+    "RawInput",
+    "SKIPPED_NOTE",
+    "Walk",
+    "decode",
+    "read_text_dump",
+    "walk",
+]

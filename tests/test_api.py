@@ -1,0 +1,96 @@
+"""The public API: what it exports, that it keeps no state, and how it reports bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import newsclean
+from newsclean import Article, Config, DetectConfig, ErrorRecord, UnsupportedInput, clean_file, clean_text
+from newsclean.record import from_json, to_json
+from tests.conftest import dump_paths
+
+
+def test_all_is_sorted_and_complete() -> None:
+    public = {name for name in dir(newsclean) if not name.startswith("_")} - {
+        "agencies",
+        "batch",
+        "clean",
+        "cli",
+        "config",
+        "detect",
+        "errors",
+        "extract",
+        "people",
+        "pipeline",
+        "record",
+        "repair",
+        "sinks",
+        "sources",
+        "vocab",
+        "logging",
+    }
+    assert newsclean.__all__ == sorted(newsclean.__all__)
+    assert public | {"__version__"} == set(newsclean.__all__)
+
+
+def test_import_loads_no_cli_machinery() -> None:
+    code = (
+        "import sys, newsclean; print(sorted(m for m in ('click', 'langdetect', 'ftfy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "click" not in out
+    assert "langdetect" not in out  # profiles load on first detection, not on import
+
+
+def test_clean_text_returns_a_typed_record_that_round_trips() -> None:
+    article = clean_text(
+        "Harbour strike ends | The Ledger\n\nThe strike at the harbour ended on Friday after the union "
+        "accepted a new pay offer from the port authority.\n\nAdvertisement\n\nWorkers return on Monday.",
+        source="memory",
+    )
+    assert isinstance(article, Article)
+    assert article.title == "Harbour strike ends" and article.site_name == "The Ledger"
+    assert "Advertisement" not in article.text
+    assert article.origin.location == "memory"
+    assert from_json(to_json(article)) == article
+
+
+def test_same_input_same_id_and_record() -> None:
+    path = dump_paths()[0]
+    assert clean_file(path) == clean_file(path)
+    assert clean_text(path.read_bytes(), source=str(path)).id == clean_file(path).id
+
+
+def test_id_depends_on_bytes_not_on_path(tmp_path: Path) -> None:
+    source = dump_paths()[0]
+    copy = tmp_path / "renamed.txt"
+    copy.write_bytes(source.read_bytes())
+    assert clean_file(copy).id == clean_file(source).id
+
+
+def test_bad_input_raises_a_typed_error() -> None:
+    with pytest.raises(UnsupportedInput) as info:
+        clean_text(b"", source="empty")
+    assert info.value.stage == "read" and info.value.location == "empty"
+
+
+def test_iter_records_yields_errors_instead_of_raising(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("A short but real article about the harbour that opened today in town.")
+    (tmp_path / "b.txt").write_bytes(b"")
+    items = list(newsclean.iter_records([tmp_path]))
+    assert [type(i) for i in items] == [Article, ErrorRecord]
+    error = items[1]
+    assert isinstance(error, ErrorRecord) and error.error_type == "UnsupportedInput"
+
+
+def test_config_is_frozen_and_changes_output_only_through_arguments() -> None:
+    config = Config(detect=DetectConfig(min_letters=10_000))
+    with pytest.raises(AttributeError):
+        config.detect = DetectConfig()  # type: ignore[misc]
+    text = "The harbour strike ended on Friday after the union accepted a new offer from the port."
+    assert clean_text(text, config=config).language == "und"
+    assert clean_text(text).language == "en"

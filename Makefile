@@ -39,7 +39,7 @@ bench: $(VENV)/.dev-installed
 
 # Rewrite fixtures/golden/ from the current code; review the diff before committing.
 goldens: $(VENV)/.dev-installed
-	$(BIN)/python -m tests.regenerate_goldens
+	$(BIN)/python tests/regenerate_goldens.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

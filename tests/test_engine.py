@@ -159,3 +159,19 @@ def test_loader_rejects_patterns_that_match_everything_or_use_unknown_groups(pat
 
     with pytest.raises(RulePackError):
         _pack(_rule(match="regex", pattern=pattern))
+
+
+def test_drop_block_leaves_a_credit_line_for_its_rule() -> None:
+    rules = _pack(
+        _rule(id="t.block", match="exact", pattern="Related", action="drop_block"),
+        _rule(
+            id="t.credit",
+            match="regex",
+            pattern=r"^\((?P<agencies>{agencies})\)$",
+            action="credit",
+            where="tail",
+        ),
+    )
+    result = clean([BODY, BODY, "Related", "Ferry timetable changes", "(AFP)"], rules)
+    assert [r.rule for r in result.removed] == ["t.block", "t.credit"]
+    assert result.captured("agencies") == ("AFP",)

@@ -25,13 +25,35 @@ def agency_names() -> Mapping[str, str]:
     return MappingProxyType(names)
 
 
+# "Agência Minas", "Agencia Andina", "Агентство Минск-Новости": a name that says it is an agency.
+_GENERIC = (
+    r"(?:Ag[êe]ncia|Agenzia|Agence|Agentur|Agencja|Agentschap|Агентство|Агенція)"
+    r"(?:\s+(?:de|do|da|di|du|des))?\s+[A-ZÀ-ÝА-ЯЁЄІЇҐ][\w’'-]+(?:\s+[A-ZÀ-ÝА-ЯЁЄІЇҐ][\w’'-]+)?"
+)
+_GENERIC_FULL = re.compile(f"^{_GENERIC}$")
+_LEADING_ARTICLE = re.compile(
+    r"^(?:da|do|das|dos|de|del|della|la|el|the|der|die|des|du|het)\s+", re.IGNORECASE
+)
+
+
 @cache
 def agency_pattern() -> str:
-    """A regex alternation (no groups, case-insensitive) of every spelling, longest first."""
+    """A regex (no groups) matching one agency: a known spelling in any case, longest first,
+    or a name that calls itself an agency ("Agência Minas")."""
     spellings = sorted(set(agency_names()), key=lambda s: (-len(s), s))
-    return "(?i:" + "|".join(re.escape(s) for s in spellings) + ")"
+    return "(?:(?i:" + "|".join(re.escape(s) for s in spellings) + f")|{_GENERIC})"
 
 
 def canonical_agency(name: str) -> str | None:
-    """The canonical name if ``name`` is a known agency spelling, else None."""
-    return agency_names().get(name.strip(" .()[]").casefold())
+    """The agency's canonical name if ``name`` is one (a leading article is ignored), else None."""
+    cleaned = _LEADING_ARTICLE.sub("", name.strip(" .()[]"))
+    known = agency_names().get(cleaned.casefold())
+    if known is not None:
+        return known
+    return cleaned if _GENERIC_FULL.match(cleaned) else None
+
+
+def strip_article(name: str) -> str:
+    """ "da Agência Minas" -> "Agência Minas" when what follows the article is an agency."""
+    cleaned = _LEADING_ARTICLE.sub("", name)
+    return cleaned if cleaned != name and canonical_agency(cleaned) else name

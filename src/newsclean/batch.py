@@ -55,7 +55,7 @@ def record_for(path: str, config: Config) -> Record:
         return clean_file(path, config)
     except NewscleanError as exc:
         return _error(path, type(exc).__name__, exc.message, exc.stage)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the batch boundary: record it with its traceback, go on
         return _error(path, "InternalError", f"{type(exc).__name__}: {exc}", None, traceback.format_exc())
 
 

@@ -21,6 +21,7 @@ from newsclean._version import __version__
 from newsclean.errors import ConfigError
 
 DateOrder = Literal["auto", "dmy", "mdy"]
+DetectMethod = Literal["profile", "langdetect"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,14 +54,16 @@ class CleanConfig:
 
 @dataclass(frozen=True, kw_only=True)
 class DetectConfig:
-    """Language detection (langdetect with our own seeded factory).
+    """Language detection on langdetect's profiles (see detect.py for why and how).
 
+    ``method``: ``profile`` scores every n-gram under langdetect's profiles (deterministic, fast);
+    ``langdetect`` runs langdetect's own sampling detector from a factory seeded with ``seed``.
     ``prefix_chars`` bounds the text looked at, for speed; ``min_letters`` is the least number of
-    letters we judge at all (below it the language is ``und``); ``seed`` makes the answer the same
-    on every machine and in every worker.
+    letters we judge at all (below it the language is ``und``).
     """
 
-    prefix_chars: int = 1200
+    method: DetectMethod = "profile"
+    prefix_chars: int = 600
     min_letters: int = 20
     seed: int = 0
 
@@ -139,6 +142,8 @@ class Config:
             raise ConfigError("detect.min_letters must be at least 1")
         if self.clean.max_removed_chars < 20:
             raise ConfigError("clean.max_removed_chars must be at least 20")
+        if self.detect.method not in ("profile", "langdetect"):
+            raise ConfigError("detect.method must be 'profile' or 'langdetect'")
         if self.dates.order not in ("auto", "dmy", "mdy"):
             raise ConfigError("dates.order must be one of auto, dmy, mdy")
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from newsclean.agencies import canonical_agency
+from newsclean.agencies import canonical_agency, strip_article
 
 # Separators between names: punctuation, "&", and the word "and" in the supported languages.
 _SPLIT = re.compile(
@@ -50,9 +50,12 @@ def classify(authors: Iterable[str] = (), agencies: Iterable[str] = ()) -> Credi
     wires: list[str] = []
     for raw in authors:
         for name in split_names(raw):
-            (wires if canonical_agency(name) else people).append(name)
+            if canonical_agency(name) is None:
+                people.append(name)
+            else:
+                wires.append(strip_article(name))
     for raw in agencies:
-        wires.extend(split_names(raw))
+        wires.extend(strip_article(name) for name in split_names(raw))
     return Credits(authors=_unique(people), agencies=_unique(wires))
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from newsclean.clean import Cleaned, RuleSet, build_ruleset, clean, load_packs
+from newsclean.clean import Cleaned, RuleSet, clean, load_ruleset
 from newsclean.clean.model import Removal
 from newsclean.config import Config
 from newsclean.detect import detect
@@ -30,7 +30,7 @@ _HEADER_RULE = "extract.header"
 
 def ruleset_for(config: Config) -> RuleSet:
     """The indexed packs a config asks for (loaded and indexed once per process)."""
-    return build_ruleset(load_packs(config.clean.packs, config.clean.extra_pack_dirs))
+    return load_ruleset(config.clean.packs, config.clean.extra_pack_dirs)
 
 
 def process(raw: RawInput, config: Config | None = None) -> Article:

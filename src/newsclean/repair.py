@@ -58,6 +58,28 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _NBSP = re.compile("\u00a0")
 _OTHER_SPACE = re.compile("[\t\u2000-\u200a\u205f]")
 _SPACE_RUN = re.compile(" {2,}")
+# ftfy costs ~200 µs a line, mostly deciding that a line is fine. Mojibake always leaves a
+# trace this pattern sees: a UTF-8 lead byte read as a Latin or Cyrillic letter followed by a
+# continuation byte read as punctuation or a symbol ("Ã©", "â€™", "Ä…", "Ð¿", "Р»"), a lost
+# no-break space after "Ã", C1 controls, ligatures or lone surrogates. Lines without such a
+# trace cannot be mojibake, and skip ftfy.
+_CONTINUATION = (
+    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02c7\u02d8-\u02dd"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2116\u2122"
+)
+_MOJIBAKE_HINT = re.compile(
+    "[\u0080-\u009f\ufb00-\ufb06\ud800-\udfff\ufffd]"
+    f"|[\u00c2-\u00f4\u0100-\u017f][{_CONTINUATION}]"
+    "|[\u00c2\u00c3] "
+    f"|[\u0420\u0421\u0432\u0440\u0441\u00d0\u00d1][\u0402-\u040f\u0450-\u045f\u0490\u0491{_CONTINUATION}]"
+)
+# Cyrillic text saved as windows-1251 and read as windows-1252 turns words into Latin-1
+# letters ("Çàðå÷üÿ" for "Заречья"). ftfy cannot tell which single-byte code page was meant;
+# inside a line that is otherwise Cyrillic, a whole word of such letters can only be this.
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_CP1251_AS_LATIN = re.compile(
+    "(?<![^\\W\\d_])[\u00c0-\u00ff\u00a8\u00b8\u00aa\u00ba\u00af\u00bf\u00b2\u00b3\u00a5\u00b4]{3,}(?![^\\W\\d_])"
+)
 _ENTITY_ROUNDS = 4
 _MAX_ROUNDS = 4
 
@@ -105,11 +127,14 @@ def _repair_line(line: str, cfg: RepairConfig, counts: Counter[str]) -> str:
         # "&#10;" and friends would split the line and shift every line number after it.
         line = _LINE_BREAKS.sub(" ", line.replace("\n", " "))
     if not line.isascii():
-        if cfg.fix_encoding:
+        if cfg.fix_encoding and _MOJIBAKE_HINT.search(line):
             fixed = ftfy.fix_text(line, _FTFY)
             if fixed != line:
                 counts["encoding"] += 1
                 line = _LINE_BREAKS.sub(" ", fixed.replace("\n", " "))
+        if cfg.fix_encoding and _CYRILLIC.search(line):
+            line, n = _CP1251_AS_LATIN.subn(_recode_cp1251, line)
+            counts["encoding"] += n
         if cfg.remove_invisible:
             line, n = _SOFT_HYPHEN.subn("", line)
             counts["soft_hyphen"] += n
@@ -133,6 +158,13 @@ def _repair_line(line: str, cfg: RepairConfig, counts: Counter[str]) -> str:
             counts["whitespace"] += 1
             line = collapsed
     return line
+
+
+def _recode_cp1251(match: re.Match[str]) -> str:
+    try:
+        return match.group(0).encode("cp1252").decode("cp1251")
+    except UnicodeError:  # not a byte-for-byte cp1252 reading: leave it as it is
+        return match.group(0)
 
 
 def _unescape(match: re.Match[str]) -> str:

@@ -4,7 +4,7 @@ Rules are data (``packs/*.toml``, see docs/rules.md); ``loader`` validates them,
 applies them. Nothing here knows about files, records or languages beyond what packs say.
 """
 
-from newsclean.clean.engine import Cleaned, RuleSet, build_ruleset, clean
+from newsclean.clean.engine import Cleaned, RuleSet, build_ruleset, clean, load_ruleset
 from newsclean.clean.loader import builtin_pack_paths, load_pack, load_packs
 from newsclean.clean.model import Pack, Removal, Rule
 
@@ -19,4 +19,5 @@ __all__ = [
     "clean",
     "load_pack",
     "load_packs",
+    "load_ruleset",
 ]

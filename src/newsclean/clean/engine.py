@@ -23,7 +23,9 @@ from functools import cache
 from types import MappingProxyType
 
 from newsclean.clean.lines import exact_key, first_word, prefix_key
+from newsclean.clean.loader import load_packs
 from newsclean.clean.model import CAPTURE_GROUPS, Pack, Removal, Rule
+from newsclean.clean.regexinfo import first_chars, first_word_char
 from newsclean.people import classify, split_names
 
 _MAX_ROUNDS = 4
@@ -48,6 +50,10 @@ class RuleSet:
     regex: tuple[Ordered, ...]
     credit: tuple[Ordered, ...]
     labels: Mapping[str, str]
+    #: regex rules by where a line stands ((head, tail) flags), then by the first word character
+    #: their match can start with (see regexinfo.py); ``""`` holds the rules every line in that
+    #: place must try. A line thus meets only the few rules that could match it.
+    by_place: Mapping[tuple[bool, bool], Mapping[str, tuple[Ordered, ...]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +73,6 @@ class Cleaned:
         return tuple(v for r in self.removed if r.captured for v in r.captured.get(group, ()))
 
 
-@cache
 def build_ruleset(packs: tuple[Pack, ...]) -> RuleSet:
     """Index ``packs`` for matching. Earlier packs and earlier rules win ties."""
     exact: dict[str, list[Ordered]] = defaultdict(list)
@@ -86,6 +91,17 @@ def build_ruleset(packs: tuple[Pack, ...]) -> RuleSet:
             else:
                 regex.append(item)
             order += 1
+    first_sets = {rule.id: first_chars(rule.regex) for _, rule in regex if rule.regex is not None}
+    by_place = {}
+    for head, tail in ((False, False), (True, False), (False, True), (True, True)):
+        usable = [
+            item
+            for item in regex
+            if item[1].where == "any"
+            or (item[1].where == "head" and head)
+            or (item[1].where == "tail" and tail)
+        ]
+        by_place[(head, tail)] = MappingProxyType(_index_by_first(usable, first_sets))
     return RuleSet(
         packs=packs,
         exact=MappingProxyType({k: tuple(sorted(v, key=_order)) for k, v in exact.items()}),
@@ -93,7 +109,28 @@ def build_ruleset(packs: tuple[Pack, ...]) -> RuleSet:
         regex=tuple(regex),
         credit=tuple(item for item in regex if item[1].action == "credit"),
         labels=MappingProxyType({p.id: p.label for p in packs}),
+        by_place=MappingProxyType(by_place),
     )
+
+
+@cache
+def load_ruleset(ids: tuple[str, ...] = (), extra_dirs: tuple[str, ...] = ()) -> RuleSet:
+    """Load and index packs once per process for this choice of packs."""
+    return build_ruleset(load_packs(ids, extra_dirs))
+
+
+def _index_by_first(
+    items: list[Ordered], first_sets: Mapping[str, frozenset[str] | None]
+) -> dict[str, tuple[Ordered, ...]]:
+    """First word character -> rules to try, in rule order; key "" for any other character."""
+    anywhere = [item for item in items if first_sets[item[1].id] is None]
+    keyed: dict[str, list[Ordered]] = defaultdict(list)
+    for item in items:
+        for ch in first_sets[item[1].id] or ():
+            keyed[ch].append(item)
+    index = {ch: tuple(sorted((*found, *anywhere), key=_order)) for ch, found in keyed.items()}
+    index[""] = tuple(anywhere)
+    return index
 
 
 def _order(item: Ordered) -> int:
@@ -105,8 +142,9 @@ def clean(lines: Sequence[str], ruleset: RuleSet, *, max_chars: int = 300) -> Cl
     current = list(lines)
     removed: list[Removal] = []
     gone: set[int] = set()
+    checked: dict[int, _Place] = {}
     for _ in range(_MAX_ROUNDS):
-        found = _one_pass(current, ruleset, max_chars, gone)
+        found = _one_pass(current, ruleset, max_chars, gone, checked)
         if not found:
             break
         for removal in found:
@@ -125,7 +163,11 @@ class _Place:
     alone: bool
 
 
-def _one_pass(lines: list[str], ruleset: RuleSet, max_chars: int, gone: set[int]) -> list[Removal]:
+def _one_pass(
+    lines: list[str], ruleset: RuleSet, max_chars: int, gone: set[int], checked: dict[int, _Place]
+) -> list[Removal]:
+    """One sweep over the lines. ``checked`` remembers where each line stood when it matched
+    nothing: a line whose place has not changed since cannot match now, and is skipped."""
     body = [i for i, line in enumerate(lines) if line]
     if not body:
         return []
@@ -146,8 +188,11 @@ def _one_pass(lines: list[str], ruleset: RuleSet, max_chars: int, gone: set[int]
             tail=offset >= _TAIL_SHARE * total or (k >= n - _EDGE_LINES and 2 * k >= n),
             alone=(i == 0 or not lines[i - 1]) and (i == len(lines) - 1 or not lines[i + 1]),
         )
+        if checked.get(i) == place:
+            continue
         hit = _match(line, place, ruleset)
         if hit is None:
+            checked[i] = place
             continue
         rule, match = hit
         label = ruleset.labels[rule.pack]
@@ -156,7 +201,7 @@ def _one_pass(lines: list[str], ruleset: RuleSet, max_chars: int, gone: set[int]
             break
         end = i
         if rule.action == "drop_block" and len(line) <= _MARKER_MAX:
-            end = _block_end(lines, body[k + 1 :], rule.block_lines, default=i)
+            end = _block_end(lines, body[k + 1 :], rule.block_lines, ruleset, default=i)
             skip_until = end
         captured = _captures(match) if rule.action == "credit" else None
         found.append(_removal(lines, i, end, rule, label, max_chars, captured))
@@ -177,10 +222,15 @@ def _match(line: str, place: _Place, ruleset: RuleSet) -> tuple[Rule, re.Match[s
             best = (order, rule, None)
             break
     stripped = line.strip()
-    for order, rule in ruleset.regex:
+    size = len(stripped)
+    index = ruleset.by_place[(place.head, place.tail)]
+    lowered = stripped.lower()
+    for order, rule in index.get(first_word_char(stripped)) or index[""]:
         if best is not None and order >= best[0]:
             break
-        if not _allowed(rule, place):
+        if rule.max_len < size or (rule.alone and not place.alone):
+            continue
+        if rule.needle is not None and rule.needle not in lowered:
             continue
         assert rule.regex is not None
         m = rule.regex.search(stripped)
@@ -207,11 +257,20 @@ def _allowed(rule: Rule, place: _Place) -> bool:
     return True
 
 
-def _block_end(lines: list[str], following: list[int], limit: int, *, default: int) -> int:
+def _block_end(lines: list[str], following: list[int], limit: int, ruleset: RuleSet, *, default: int) -> int:
+    """Last line of a related-links block: the headline-like lines right after the marker.
+
+    A blank line ends the block (what follows may be the article again, e.g. a subheading),
+    and so does a credit line, which must stay for its own rule to read and record it."""
     end = default
     for i in following[:limit]:
         line = lines[i]
-        if len(line) > _HEADLINE_MAX or _SENTENCE_END.search(line):
+        if (
+            i != end + 1
+            or len(line) > _HEADLINE_MAX
+            or _SENTENCE_END.search(line)
+            or _credit_hit(line.strip(), ruleset)
+        ):
             break
         end = i
     return end

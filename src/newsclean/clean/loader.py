@@ -9,6 +9,7 @@ of those, joined by commas or "and"); see docs/rules.md.
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -19,6 +20,7 @@ from typing import Any, get_args
 from newsclean.agencies import agency_pattern
 from newsclean.clean.lines import exact_key, prefix_key
 from newsclean.clean.model import CAPTURE_GROUPS, Action, MatchKind, Pack, Rule, Where
+from newsclean.clean.regexinfo import max_width, required_text
 from newsclean.errors import RulePackError
 
 ANY_PACK = "_any"
@@ -26,10 +28,12 @@ _RULE_KEYS = {"id", "match", "pattern", "action", "where", "alone", "why", "keep
 _PACK_KEYS = {"id", "language", "version"}
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĖĘĚĜĞĠĢĤĦĨĪĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽА-ЯЁЄІЇҐЎ"
-_WORD = rf"[{_UPPER}][\w'’.-]*"
+_WORD = rf"[{_UPPER}][\w'’.-]{{0,30}}"
 _PARTICLE = r"(?:de|da|do|dos|das|del|della|di|van|von|der|den|ten|ter|le|la|du|y|bin|al)"
 _NAME = rf"(?:{_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_WORD}){{0,3}})"
 _NAME_JOIN = r"(?:\s*(?:,|&|/)\s*|\s+(?:and|und|et|y|e|i|en|и|і|та)\s+)"
+# "da Agência Brasil", "the AP", "der dpa": an article may stand before a name in a list.
+_ARTICLE = r"(?:(?:da|do|das|dos|de|del|della|dell'|la|el|the|der|die|des|du|het)\s+)?"
 
 
 def _placeholders() -> dict[str, str]:
@@ -37,7 +41,7 @@ def _placeholders() -> dict[str, str]:
     person_or_agency = f"(?:{agency}|{_NAME})"
     return {
         "{agency}": agency,
-        "{agencies}": f"(?:{agency}(?:{_NAME_JOIN}{agency})*)",
+        "{agencies}": f"(?:{agency}(?:{_NAME_JOIN}{_ARTICLE}{agency})*)",
         "{name}": _NAME,
         "{names}": f"(?:{person_or_agency}(?:{_NAME_JOIN}{person_or_agency})*)",
     }
@@ -188,6 +192,8 @@ def _parse_rule(raw: Any, *, pack_id: str, path: str) -> Rule:
         keys=keys,
         regex=regex,
         block_lines=block_lines,
+        max_len=max_width(regex) if regex is not None else sys.maxsize,
+        needle=required_text(regex) if regex is not None else None,
     )
 
 

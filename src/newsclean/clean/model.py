@@ -8,6 +8,7 @@ published schema.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -58,6 +59,11 @@ class Rule:
     regex: re.Pattern[str] | None
     #: drop_block: how many headline-like lines after the marker go with it.
     block_lines: int = 3
+    #: the longest line a regex rule can match (lines are whitespace-collapsed by repair);
+    #: the engine skips the rule for longer lines. ``sys.maxsize`` when unbounded.
+    max_len: int = sys.maxsize
+    #: lower-case text every match of a regex rule contains, tested before the regex runs.
+    needle: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

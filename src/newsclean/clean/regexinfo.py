@@ -1,0 +1,253 @@
+r"""What a rule's regex can match, worked out once so the engine can skip it cheaply.
+
+Most lines match no rule, and searching hundreds of regexes per line is the engine's main cost.
+Two facts prune nearly all of them: the characters a match can begin with (``first_chars``) and
+the longest line a match can cover (``max_width``): an article paragraph of 400 characters
+cannot be a share button. Both are judgements about real text, stated in the constants below
+(a token is at most 60 characters, a credit lists at most 8 names), not regex theory.
+
+``first_chars``: indexing regex rules by the characters their match can begin with lets the
+engine try only the few rules a line's first character allows. The analysis over-approximates
+(case variants are always added; anything it does not understand means "any character"), so
+it never hides a match, with one deliberate exception: `\d` is taken to mean the ASCII digits.
+``required_text`` adds a third, cheap test: a literal every match must contain.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_c: Any = re._constants  # type: ignore[attr-defined]
+_parser: Any = re._parser  # type: ignore[attr-defined]
+_SMALL_RANGE = 600
+
+FirstSet = frozenset[str] | None  # None: could be any character
+
+_NON_WORD_CATEGORIES = frozenset(
+    c
+    for c in (
+        getattr(_c, "CATEGORY_NOT_WORD", None),
+        getattr(_c, "CATEGORY_UNI_NOT_WORD", None),
+        getattr(_c, "CATEGORY_SPACE", None),
+        getattr(_c, "CATEGORY_UNI_SPACE", None),
+    )
+    if c is not None
+)
+_DIGITS = frozenset("0123456789")
+
+
+def first_word_char(line: str) -> str:
+    """The key a line is looked up by: its first word character (lower case), or ""."""
+    for ch in line:
+        if ch.isalnum() or ch == "_":
+            return ch.lower()
+    return ""
+
+
+def first_chars(regex: re.Pattern[str]) -> FirstSet:
+    """Lower-case word characters the first word character of a match can be, or None.
+
+    Only ^-anchored patterns are analysed. Leading parts that consume only non-word characters
+    (``\\W*``, ``[(\\[]?``, ``©``, lookarounds) are looked through, because the engine keys each
+    line by its first word character too.
+    """
+    try:
+        parsed = _parser.parse(regex.pattern, regex.flags)
+    except Exception:  # noqa: BLE001 - private API: "any character" is always a safe answer
+        return None
+    if not parsed.data or parsed.data[0] != (_c.AT, _c.AT_BEGINNING):
+        return None  # not anchored: the match may start anywhere in the line
+    chars, transparent = _seq(parsed.data[1:])
+    if chars is None or transparent or not chars:
+        return None
+    return frozenset(v for ch in chars for v in (ch.lower(), ch.casefold()))
+
+
+def _seq(items: Any) -> tuple[set[str] | None, bool]:
+    """(word characters the sequence's first word character can be, may it hold none?)"""
+    acc: set[str] = set()
+    for op, av in items:
+        chars, transparent = _item(op, av)
+        if chars is None:
+            return None, False
+        acc |= chars
+        if not transparent:
+            return acc, False
+    return acc, True
+
+
+def _item(op: Any, av: Any) -> tuple[set[str] | None, bool]:
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+        return set(), True
+    if op is _c.LITERAL:
+        ch = chr(av)
+        return ({ch}, False) if _is_word(ch) else (set(), True)
+    if op is _c.IN:
+        return _charset(av)
+    if op is _c.BRANCH:
+        acc: set[str] = set()
+        any_transparent = False
+        for branch in av[1]:
+            chars, transparent = _seq(branch.data)
+            if chars is None:
+                return None, False
+            acc |= chars
+            any_transparent = any_transparent or transparent
+        return acc, any_transparent
+    if op is _c.SUBPATTERN:
+        return _seq(av[-1].data)
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        low, _high, inner = av
+        chars, transparent = _seq(inner.data)
+        return chars, transparent or low == 0
+    return None, False
+
+
+def _charset(items: Any) -> tuple[set[str] | None, bool]:
+    """A one-character class: its word characters, and whether it may match a non-word one."""
+    words: set[str] = set()
+    other = False
+    for op, av in items:
+        if op is _c.LITERAL:
+            if _is_word(chr(av)):
+                words.add(chr(av))
+            else:
+                other = True
+        elif op is _c.RANGE and av[1] - av[0] <= _SMALL_RANGE:
+            for code in range(av[0], av[1] + 1):
+                if _is_word(chr(code)):
+                    words.add(chr(code))
+                else:
+                    other = True
+        elif op is _c.CATEGORY and av in _NON_WORD_CATEGORIES:
+            other = True
+        elif op is _c.CATEGORY and av is _c.CATEGORY_DIGIT:
+            words |= _DIGITS
+        else:
+            return None, False  # NEGATE, \w, a huge range: too wide to be useful
+    return words, other
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+#: A repeat over characters that include no whitespace (``\\w+``, ``\\d+``, ``\\S+``) covers one
+#: token; no real token is longer. A repeat over whitespace alone covers at most this much on a
+#: repaired line, where runs of spaces are collapsed.
+TOKEN_MAX = 60
+SPACE_MAX = 2
+#: A repeated group (a list of names, of agencies) is taken to repeat at most this often.
+LIST_MAX = 8
+UNBOUNDED = 1 << 40
+
+
+def max_width(regex: re.Pattern[str]) -> int:
+    """The longest line ``regex`` can match on repaired text, or UNBOUNDED."""
+    try:
+        parsed = _parser.parse(regex.pattern, regex.flags)
+    except Exception:  # noqa: BLE001 - private API: "unbounded" is always a safe answer
+        return UNBOUNDED
+    return min(_width(parsed.data), UNBOUNDED)
+
+
+def _width(items: Any) -> int:
+    return sum(_item_width(op, av) for op, av in items)
+
+
+def _item_width(op: Any, av: Any) -> int:
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+        return 0
+    if op in (_c.LITERAL, _c.NOT_LITERAL, _c.IN, _c.ANY, _c.CATEGORY):
+        return 1
+    if op is _c.BRANCH:
+        return max(_width(branch.data) for branch in av[1])
+    if op is _c.SUBPATTERN:
+        return _width(av[-1].data)
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        _low, high, inner = av
+        if high != _c.MAXREPEAT:
+            return min(int(high) * _width(inner.data), UNBOUNDED)
+        kind = _repeat_kind(inner.data)
+        if kind == "complex":  # a list such as "name, name and name": a few items at most
+            return min(LIST_MAX * _width(inner.data), UNBOUNDED)
+        return SPACE_MAX if kind == "space" else TOKEN_MAX if kind == "token" else UNBOUNDED
+    return UNBOUNDED
+
+
+def _repeat_kind(items: Any) -> str:
+    """'space' or 'token' for a single-character class without/only whitespace, else 'mixed'."""
+    if len(items) != 1:
+        return "complex"
+    op, av = items[0]
+    if op in (_c.SUBPATTERN, _c.BRANCH):
+        return "complex"
+    if op is _c.LITERAL:
+        return "space" if chr(av).isspace() else "token"
+    if op is _c.CATEGORY:
+        return _category_kind(av)
+    if op is not _c.IN:
+        return "mixed"
+    kinds = set()
+    for item_op, item_av in av:
+        if item_op is _c.LITERAL:
+            kinds.add("space" if chr(item_av).isspace() else "token")
+        elif item_op is _c.RANGE:
+            has_space = any(chr(c).isspace() for c in range(item_av[0], min(item_av[1], 0x3000) + 1))
+            kinds.add("mixed" if has_space else "token")
+        elif item_op is _c.CATEGORY:
+            kinds.add(_category_kind(item_av))
+        else:  # NEGATE and the rest: a negated class holds whitespace unless it says otherwise
+            return "mixed"
+    return kinds.pop() if len(kinds) == 1 else "mixed"
+
+
+def _category_kind(category: Any) -> str:
+    if category in (_c.CATEGORY_SPACE, getattr(_c, "CATEGORY_UNI_SPACE", None)):
+        return "space"
+    if category in (
+        _c.CATEGORY_WORD,
+        _c.CATEGORY_DIGIT,
+        _c.CATEGORY_NOT_SPACE,
+        getattr(_c, "CATEGORY_UNI_WORD", None),
+        getattr(_c, "CATEGORY_UNI_DIGIT", None),
+        getattr(_c, "CATEGORY_UNI_NOT_SPACE", None),
+    ):
+        return "token"
+    return "mixed"
+
+
+def required_text(regex: re.Pattern[str]) -> str | None:
+    """The longest run of literal characters every match must contain (lower case), or None.
+
+    The engine tests ``needle in line.lower()`` before running the regex: a substring test is
+    far cheaper than a failed search through a large alternation.
+    """
+    try:
+        parsed = _parser.parse(regex.pattern, regex.flags)
+    except Exception:  # noqa: BLE001 - private API: no needle is always a safe answer
+        return None
+    runs = _literal_runs(parsed.data)
+    best = max(runs, key=len, default="")
+    return best.lower() if len(best) >= 3 else None
+
+
+def _literal_runs(items: Any) -> list[str]:
+    """Runs of consecutive literal characters in a sequence that every match goes through."""
+    runs: list[str] = []
+    current: list[str] = []
+    for op, av in items:
+        if op is _c.LITERAL:
+            current.append(chr(av))
+            continue
+        if current:
+            runs.append("".join(current))
+            current = []
+        if op is _c.SUBPATTERN:
+            runs.extend(_literal_runs(av[-1].data))
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:
+            runs.extend(_literal_runs(av[2].data))
+    if current:
+        runs.append("".join(current))
+    return runs

@@ -38,6 +38,8 @@ _ALPHA = 0.5
 _EVIDENCE_CAP = 40.0
 _SPACES = re.compile(" +")
 _LETTER = re.compile(r"[^\W\d_]")
+_ASCII_LATIN = re.compile("[A-z]")  # langdetect's own test: 'A' <= ch <= 'z'
+_NON_LATIN = re.compile("[\u0300-\U0010ffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +118,8 @@ def _ngram_indices(text: str, model: _Model) -> list[int]:
     text = Detector.URL_RE.sub(" ", text)
     text = Detector.MAIL_RE.sub(" ", text)
     text = _SPACES.sub(" ", NGram.normalize_vi(text))
-    latin = sum(1 for ch in text if "A" <= ch <= "z")
-    non_latin = sum(1 for ch in text if ch >= "\u0300")
+    latin = len(_ASCII_LATIN.findall(text))
+    non_latin = len(_NON_LATIN.findall(text))
     if latin * 2 < non_latin:  # mostly non-Latin script: Latin words (names, brands) get no vote
         text = "".join(ch for ch in text if ch < "A" or ch > "z")
     text = text.translate(model.table)

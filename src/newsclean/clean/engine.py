@@ -25,7 +25,7 @@ from types import MappingProxyType
 from newsclean.clean.lines import exact_key, first_word, prefix_key
 from newsclean.clean.loader import load_packs
 from newsclean.clean.model import CAPTURE_GROUPS, Pack, Removal, Rule
-from newsclean.clean.regexinfo import first_chars, first_word_char
+from newsclean.clean.regexinfo import first_chars, first_words, leading_word
 from newsclean.people import classify, split_names
 
 _MAX_ROUNDS = 4
@@ -50,10 +50,25 @@ class RuleSet:
     regex: tuple[Ordered, ...]
     credit: tuple[Ordered, ...]
     labels: Mapping[str, str]
-    #: regex rules by where a line stands ((head, tail) flags), then by the first word character
-    #: their match can start with (see regexinfo.py); ``""`` holds the rules every line in that
-    #: place must try. A line thus meets only the few rules that could match it.
-    by_place: Mapping[tuple[bool, bool], Mapping[str, tuple[Ordered, ...]]]
+    #: regex rules by where a line stands ((head, tail) flags), then by the first word (or
+    #: first word character) their match can start with (see regexinfo.py). A line thus meets
+    #: only the few rules that could match it, not the two hundred of all packs.
+    by_place: Mapping[tuple[bool, bool], _Index]
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    words: Mapping[str, tuple[Ordered, ...]]
+    chars: Mapping[str, tuple[Ordered, ...]]
+    anywhere: tuple[Ordered, ...]
+
+    def candidates(self, line: str) -> tuple[Ordered, ...]:
+        """The regex rules, in rule order, that could match ``line``."""
+        word = leading_word(line)
+        found = self.words.get(word)
+        if found is not None:
+            return found
+        return self.chars.get(word[:1], self.anywhere)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +106,8 @@ def build_ruleset(packs: tuple[Pack, ...]) -> RuleSet:
             else:
                 regex.append(item)
             order += 1
-    first_sets = {rule.id: first_chars(rule.regex) for _, rule in regex if rule.regex is not None}
+    words = {rule.id: first_words(rule.regex) for _, rule in regex if rule.regex is not None}
+    chars = {rule.id: first_chars(rule.regex) for _, rule in regex if rule.regex is not None}
     by_place = {}
     for head, tail in ((False, False), (True, False), (False, True), (True, True)):
         usable = [
@@ -101,7 +117,7 @@ def build_ruleset(packs: tuple[Pack, ...]) -> RuleSet:
             or (item[1].where == "head" and head)
             or (item[1].where == "tail" and tail)
         ]
-        by_place[(head, tail)] = MappingProxyType(_index_by_first(usable, first_sets))
+        by_place[(head, tail)] = _index(usable, words, chars)
     return RuleSet(
         packs=packs,
         exact=MappingProxyType({k: tuple(sorted(v, key=_order)) for k, v in exact.items()}),
@@ -119,18 +135,34 @@ def load_ruleset(ids: tuple[str, ...] = (), extra_dirs: tuple[str, ...] = ()) ->
     return build_ruleset(load_packs(ids, extra_dirs))
 
 
-def _index_by_first(
-    items: list[Ordered], first_sets: Mapping[str, frozenset[str] | None]
-) -> dict[str, tuple[Ordered, ...]]:
-    """First word character -> rules to try, in rule order; key "" for any other character."""
-    anywhere = [item for item in items if first_sets[item[1].id] is None]
-    keyed: dict[str, list[Ordered]] = defaultdict(list)
+def _index(
+    items: list[Ordered],
+    words: Mapping[str, frozenset[str] | None],
+    chars: Mapping[str, frozenset[str] | None],
+) -> _Index:
+    """Index rules by first word when the pattern spells it out, else by first character."""
+    anywhere = [item for item in items if words[item[1].id] is None and chars[item[1].id] is None]
+    by_word: dict[str, list[Ordered]] = defaultdict(list)
+    by_char: dict[str, list[Ordered]] = defaultdict(list)
     for item in items:
-        for ch in first_sets[item[1].id] or ():
-            keyed[ch].append(item)
-    index = {ch: tuple(sorted((*found, *anywhere), key=_order)) for ch, found in keyed.items()}
-    index[""] = tuple(anywhere)
-    return index
+        rule_words = words[item[1].id]
+        if rule_words is not None:
+            for word in rule_words:
+                by_word[word].append(item)
+        else:
+            for ch in chars[item[1].id] or ():
+                by_char[ch].append(item)
+
+    def merged(*groups: list[Ordered]) -> tuple[Ordered, ...]:
+        return tuple(sorted({item[0]: item for group in groups for item in group}.values(), key=_order))
+
+    return _Index(
+        words=MappingProxyType(
+            {w: merged(found, by_char.get(w[:1], []), anywhere) for w, found in by_word.items()}
+        ),
+        chars=MappingProxyType({c: merged(found, anywhere) for c, found in by_char.items()}),
+        anywhere=tuple(anywhere),
+    )
 
 
 def _order(item: Ordered) -> int:
@@ -223,14 +255,13 @@ def _match(line: str, place: _Place, ruleset: RuleSet) -> tuple[Rule, re.Match[s
             break
     stripped = line.strip()
     size = len(stripped)
-    index = ruleset.by_place[(place.head, place.tail)]
     lowered = stripped.lower()
-    for order, rule in index.get(first_word_char(stripped)) or index[""]:
+    for order, rule in ruleset.by_place[(place.head, place.tail)].candidates(stripped):
         if best is not None and order >= best[0]:
             break
         if rule.max_len < size or (rule.alone and not place.alone):
             continue
-        if rule.needle is not None and rule.needle not in lowered:
+        if rule.needles is not None and rule.needles.search(lowered) is None:
             continue
         assert rule.regex is not None
         m = rule.regex.search(stripped)

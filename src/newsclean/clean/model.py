@@ -62,8 +62,9 @@ class Rule:
     #: the longest line a regex rule can match (lines are whitespace-collapsed by repair);
     #: the engine skips the rule for longer lines. ``sys.maxsize`` when unbounded.
     max_len: int = sys.maxsize
-    #: lower-case text every match of a regex rule contains, tested before the regex runs.
-    needle: str | None = None
+    #: lower-case strings one of which every match of a regex rule contains, tested first
+    #: (as one compiled alternation, a single C-level search).
+    needles: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -218,36 +218,172 @@ def _category_kind(category: Any) -> str:
     return "mixed"
 
 
-def required_text(regex: re.Pattern[str]) -> str | None:
-    """The longest run of literal characters every match must contain (lower case), or None.
+def required_text(regex: re.Pattern[str]) -> frozenset[str] | None:
+    """Lower-case strings one of which every match must contain, or None.
 
-    The engine tests ``needle in line.lower()`` before running the regex: a substring test is
-    far cheaper than a failed search through a large alternation.
+    The engine tests ``any(needle in line.lower() ...)`` before running the regex: substring
+    tests are far cheaper than a failed search through a large alternation. A literal run gives
+    one needle; an alternation whose every branch has a literal run gives one needle a branch.
     """
     try:
         parsed = _parser.parse(regex.pattern, regex.flags)
     except Exception:  # noqa: BLE001 - private API: no needle is always a safe answer
         return None
-    runs = _literal_runs(parsed.data)
-    best = max(runs, key=len, default="")
-    return best.lower() if len(best) >= 3 else None
+    found = _requirement(parsed.data)
+    return None if found is None else frozenset(n.lower() for n in found)
 
 
-def _literal_runs(items: Any) -> list[str]:
-    """Runs of consecutive literal characters in a sequence that every match goes through."""
-    runs: list[str] = []
-    current: list[str] = []
+def _requirement(items: Any) -> set[str] | None:
+    """The most selective requirement of a sequence: the option set whose shortest needle is
+    longest. Needles shorter than 3 characters (or 1 for symbols) are not worth a test."""
+    options: list[set[str]] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if run:
+            options.append({"".join(run)})
+            run.clear()
+
     for op, av in items:
         if op is _c.LITERAL:
-            current.append(chr(av))
+            run.append(chr(av))
             continue
-        if current:
-            runs.append("".join(current))
-            current = []
+        close_run()
         if op is _c.SUBPATTERN:
-            runs.extend(_literal_runs(av[-1].data))
+            inner = _requirement(av[-1].data)
+            if inner:
+                options.append(inner)
+        elif op is _c.ASSERT and av[0] == 1:  # a positive lookahead must match too
+            inner = _requirement(av[1].data)
+            if inner:
+                options.append(inner)
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:
-            runs.extend(_literal_runs(av[2].data))
-    if current:
-        runs.append("".join(current))
-    return runs
+            inner = _requirement(av[2].data)
+            if inner:
+                options.append(inner)
+        elif op is _c.BRANCH:
+            branches = [_requirement(branch.data) for branch in av[1]]
+            if all(branches):
+                options.append(set().union(*branches))  # type: ignore[arg-type]
+    close_run()
+    useful = [o for o in options if all(_worth(n) for n in o)]
+    if not useful:
+        return None
+    return max(useful, key=lambda o: (min(len(n) for n in o), -len(o)))
+
+
+def _worth(needle: str) -> bool:
+    return len(needle) >= 3 or (bool(needle) and not needle[0].isalnum() and not needle[0].isspace())
+
+
+FirstWords = frozenset[str] | None
+_MAX_STATES = 400
+
+
+def leading_word(line: str) -> str:
+    """The key a line is looked up by: its first run of word characters, lower case."""
+    match = _WORD_RUN.search(line)
+    return match.group(0).lower() if match else ""
+
+
+_WORD_RUN = re.compile(r"[^\W_]\w*|_\w*")
+
+
+def first_words(regex: re.Pattern[str]) -> FirstWords:
+    """Every first word (lower case) a match of ``regex`` can begin with, or None if unknown.
+
+    Worked out for patterns whose first word is spelled out: literals, alternations, optional
+    parts and whitespace. ``(?i)^(?:see also|read more)\\\\s*:`` gives {"see", "read"}; a pattern
+    starting with ``\\\\w+`` or a name class gives None, and the engine falls back to
+    ``first_chars``.
+    """
+    try:
+        parsed = _parser.parse(regex.pattern, regex.flags)
+    except Exception:  # noqa: BLE001 - private API: "unknown" is always a safe answer
+        return None
+    if not parsed.data or parsed.data[0] != (_c.AT, _c.AT_BEGINNING):
+        return None
+    states = _words(parsed.data[1:], {("", False)})
+    # A word still open when the pattern ends could go on in the line ("^cookie" matches the
+    # line "cookies are ..."), so every first word must be closed by the pattern itself.
+    if states is None or any(not text or not done for text, done in states):
+        return None
+    return frozenset(v for text, _ in states for v in (text.lower(), text.casefold()))
+
+
+def _words(items: Any, states: set[tuple[str, bool]] | None) -> set[tuple[str, bool]] | None:
+    """Extend (prefix, complete) states through a sequence of pattern items."""
+    for op, av in items:
+        if states is None:
+            return None
+        if all(done for _, done in states):
+            return states
+        states = _step(op, av, states)
+        if states is not None and len(states) > _MAX_STATES:
+            return None
+    return states
+
+
+def _step(op: Any, av: Any, states: set[tuple[str, bool]]) -> set[tuple[str, bool]] | None:
+    if op is _c.AT:
+        if av in (_c.AT_BOUNDARY, _c.AT_END, _c.AT_END_STRING):  # the word ends here
+            return {(text, done or bool(text)) for text, done in states}
+        return states
+    if op in (_c.ASSERT, _c.ASSERT_NOT):
+        return states
+    if op is _c.LITERAL:
+        return _feed(states, [chr(av)])
+    if op is _c.IN:
+        chars = _class_chars(av)
+        return None if chars is None else _feed(states, chars)
+    if op is _c.SUBPATTERN:
+        return _words(av[-1].data, states)
+    if op is _c.BRANCH:
+        out: set[tuple[str, bool]] = set()
+        for branch in av[1]:
+            found = _words(branch.data, set(states))
+            if found is None:
+                return None
+            out |= found
+        return out
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        low, high, inner = av
+        if _repeat_kind(inner.data) == "space":  # whitespace ends a word, however long the run
+            ended = {(text, bool(text) or done) for text, done in states}
+            return ended if low >= 1 else states | ended
+        if (low, high) in ((0, 1), (1, 1)):
+            once = _words(inner.data, set(states))
+            if once is None:
+                return None
+            return once if low == 1 else states | once
+        return None
+    return None
+
+
+def _feed(states: set[tuple[str, bool]], chars: list[str]) -> set[tuple[str, bool]]:
+    out: set[tuple[str, bool]] = set()
+    for text, done in states:
+        if done:
+            out.add((text, done))
+            continue
+        for ch in chars:
+            if _is_word(ch):
+                out.add((text + ch, False))
+            else:  # a non-word character ends the word, or is skipped before it starts
+                out.add((text, bool(text)))
+    return out
+
+
+def _class_chars(items: Any) -> list[str] | None:
+    """The characters of a small, explicit one-character class; None for anything wider."""
+    chars: list[str] = []
+    for op, av in items:
+        if op is _c.LITERAL:
+            chars.append(chr(av))
+        elif op is _c.RANGE and av[1] - av[0] <= 8:
+            chars.extend(chr(c) for c in range(av[0], av[1] + 1))
+        elif op is _c.CATEGORY and av in _NON_WORD_CATEGORIES:
+            chars.append(" ")
+        else:
+            return None
+    return chars

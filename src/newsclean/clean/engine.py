@@ -8,8 +8,8 @@ first three lines or the first quarter of the characters, ``tail`` the last thre
 everything from 40 % of the characters on. Characters, not lines, because boilerplate lines are
 short: a long comment form must not push the marker that starts it out of the tail.
 
-Cleaning runs to a fixed point (a few rounds at most): removing a trailer changes what the tail
-is, and a second round then sees what the first could not. This is what makes
+Cleaning runs to a fixed point: removing a trailer changes what the tail is, and a second
+round then sees what the first could not (later rounds re-check only lines whose place moved). This is what makes
 ``clean(clean(x)) == clean(x)`` hold.
 """
 
@@ -28,7 +28,6 @@ from newsclean.clean.model import CAPTURE_GROUPS, Pack, Removal, Rule
 from newsclean.clean.regexinfo import first_chars, first_words, leading_word
 from newsclean.people import classify, split_names
 
-_MAX_ROUNDS = 4
 _HEAD_SHARE = 0.25
 _TAIL_SHARE = 0.40
 _EDGE_LINES = 3
@@ -175,7 +174,9 @@ def clean(lines: Sequence[str], ruleset: RuleSet, *, max_chars: int = 300) -> Cl
     removed: list[Removal] = []
     gone: set[int] = set()
     checked: dict[int, _Place] = {}
-    for _ in range(_MAX_ROUNDS):
+    # Every round that finds something removes at least one line, so this ends; rounds after
+    # the first only look at lines whose place changed.
+    for _ in range(len(lines) + 1):
         found = _one_pass(current, ruleset, max_chars, gone, checked)
         if not found:
             break

@@ -16,6 +16,7 @@ it never hides a match, with one deliberate exception: `\d` is taken to mean the
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 _c: Any = re._constants  # type: ignore[attr-defined]
@@ -37,12 +38,17 @@ _NON_WORD_CATEGORIES = frozenset(
 _DIGITS = frozenset("0123456789")
 
 
-def first_word_char(line: str) -> str:
-    """The key a line is looked up by: its first word character (lower case), or ""."""
-    for ch in line:
-        if ch.isalnum() or ch == "_":
-            return ch.lower()
-    return ""
+@lru_cache(maxsize=2048)
+def _parsed(pattern: str, flags: int) -> Any:
+    """The parse tree of a pattern, parsed once for all the analyses here (or None).
+
+    ``re._parser`` is a private module: if it ever fails us, every analysis answers with its
+    safe default ("any character", "unbounded", "no needle"), which only costs speed.
+    """
+    try:
+        return _parser.parse(pattern, flags)
+    except Exception:  # noqa: BLE001 - see above: the safe default is always correct
+        return None
 
 
 def first_chars(regex: re.Pattern[str]) -> FirstSet:
@@ -52,9 +58,8 @@ def first_chars(regex: re.Pattern[str]) -> FirstSet:
     (``\\W*``, ``[(\\[]?``, ``©``, lookarounds) are looked through, because the engine keys each
     line by its first word character too.
     """
-    try:
-        parsed = _parser.parse(regex.pattern, regex.flags)
-    except Exception:  # noqa: BLE001 - private API: "any character" is always a safe answer
+    parsed = _parsed(regex.pattern, regex.flags)
+    if parsed is None:
         return None
     if not parsed.data or parsed.data[0] != (_c.AT, _c.AT_BEGINNING):
         return None  # not anchored: the match may start anywhere in the line
@@ -145,9 +150,8 @@ UNBOUNDED = 1 << 40
 
 def max_width(regex: re.Pattern[str]) -> int:
     """The longest line ``regex`` can match on repaired text, or UNBOUNDED."""
-    try:
-        parsed = _parser.parse(regex.pattern, regex.flags)
-    except Exception:  # noqa: BLE001 - private API: "unbounded" is always a safe answer
+    parsed = _parsed(regex.pattern, regex.flags)
+    if parsed is None:
         return UNBOUNDED
     return min(_width(parsed.data), UNBOUNDED)
 
@@ -225,9 +229,8 @@ def required_text(regex: re.Pattern[str]) -> frozenset[str] | None:
     tests are far cheaper than a failed search through a large alternation. A literal run gives
     one needle; an alternation whose every branch has a literal run gives one needle a branch.
     """
-    try:
-        parsed = _parser.parse(regex.pattern, regex.flags)
-    except Exception:  # noqa: BLE001 - private API: no needle is always a safe answer
+    parsed = _parsed(regex.pattern, regex.flags)
+    if parsed is None:
         return None
     found = _requirement(parsed.data)
     return None if found is None else frozenset(n.lower() for n in found)
@@ -297,9 +300,8 @@ def first_words(regex: re.Pattern[str]) -> FirstWords:
     starting with ``\\\\w+`` or a name class gives None, and the engine falls back to
     ``first_chars``.
     """
-    try:
-        parsed = _parser.parse(regex.pattern, regex.flags)
-    except Exception:  # noqa: BLE001 - private API: "unknown" is always a safe answer
+    parsed = _parsed(regex.pattern, regex.flags)
+    if parsed is None:
         return None
     if not parsed.data or parsed.data[0] != (_c.AT, _c.AT_BEGINNING):
         return None

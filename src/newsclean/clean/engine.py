@@ -9,8 +9,8 @@ everything from 40 % of the characters on. Characters, not lines, because boiler
 short: a long comment form must not push the marker that starts it out of the tail.
 
 Cleaning runs to a fixed point: removing a trailer changes what the tail is, and a second
-round then sees what the first could not (later rounds re-check only lines whose place moved). This is what makes
-``clean(clean(x)) == clean(x)`` hold.
+round then sees what the first could not (later rounds re-check only lines whose place moved).
+This is what makes ``clean(clean(x)) == clean(x)`` hold.
 """
 
 from __future__ import annotations

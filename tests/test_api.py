@@ -94,3 +94,20 @@ def test_config_is_frozen_and_changes_output_only_through_arguments() -> None:
     text = "The harbour strike ended on Friday after the union accepted a new offer from the port."
     assert clean_text(text, config=config).language == "und"
     assert clean_text(text).language == "en"
+
+
+def test_header_date_taken_from_a_byline_line_is_recorded_as_removed() -> None:
+    article = clean_text(
+        "Huelga en el puerto: los estibadores vuelven al trabajo\n"
+        "Por María López | 24/06/2023\n\n"
+        "Los estibadores votaron el viernes el fin de la huelga tras tres semanas de conflicto.\n\n"
+        "El trabajo se reanudará el lunes, según la dirección del puerto.\n\nEFE\n"
+    )
+    assert article.published == "2023-06-24"
+    assert article.authors == ("María López",) and article.agencies == ("EFE",)
+    assert article.text.startswith("Los estibadores votaron")
+    assert [(r.line, r.rule, r.text) for r in article.removed[:3]] == [
+        (1, "extract.header", "Huelga en el puerto: los estibadores vuelven al trabajo"),
+        (2, "extract.header", "24/06/2023"),
+        (2, "es.credit.byline", "Por María López"),
+    ]

@@ -67,3 +67,33 @@ def test_updated_dateline_fills_modified() -> None:
 
 def test_empty_input_has_no_header() -> None:
     assert read_header(["", "  "]).lines == ()
+
+
+def test_stacked_header_title_site_date() -> None:
+    header = read_header(["Harbour strike ends", "The Coastal Times", "24 June 2023", "", "Body text."])
+    assert (header.title, header.site_name) == ("Harbour strike ends", "The Coastal Times")
+    assert header.published is not None and header.published.as_iso() == "2023-06-24"
+    assert header.lines == (0, 1, 2)
+
+
+def test_byline_sharing_a_line_with_the_date_keeps_the_byline_for_the_cleaner() -> None:
+    header = read_header(["Huelga en el puerto", "Por María López | 24/06/2023", "", "Cuerpo."])
+    assert header.published is not None and header.published.as_iso("dmy") == "2023-06-24"
+    assert header.lines == (0,)
+    assert header.rewrites == ((1, "Por María López", "24/06/2023"),)
+
+
+def test_leading_iso_datetime_without_keyword() -> None:
+    header = read_header(["2023-06-24T10:15:00+02:00 Grève au port | Le Courrier", "", "Texte."])
+    assert (header.title, header.site_name) == ("Grève au port", "Le Courrier")
+    assert header.published is not None and header.published.as_iso() == "2023-06-24T10:15:00+02:00"
+
+
+def test_prose_that_starts_with_a_date_is_not_a_header() -> None:
+    header = read_header(["12 March 2024 was the day the port closed for good, the mayor said.", "", "More."])
+    assert header.lines == () and header.title is None
+
+
+def test_a_short_second_line_without_a_date_is_body() -> None:
+    header = read_header(["Harbour strike ends", "Workers cheered.", "", "Body text."])
+    assert header.lines == (0,) and header.site_name is None

@@ -29,6 +29,8 @@ from newsclean.record import json_schema
 from newsclean.sinks import JsonlSink
 from newsclean.sources import SKIPPED_NOTE, walk
 
+_SUMMARY_RULES = 8
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsclean")
@@ -132,9 +134,12 @@ def _summary(
 
     echo(f"newsclean: {total} inputs -> {written} records, {failed} errors")
     if rules:
-        echo("removed, by rule:")
-        for rule, count in sorted(rules.items(), key=lambda kv: (-kv[1], kv[0])):
+        ranked = sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))
+        echo(f"removed {sum(rules.values())} spans; most frequent rules:")
+        for rule, count in ranked[:_SUMMARY_RULES]:
             echo(f"  {count:6d}  {rule}")
+        if len(ranked) > _SUMMARY_RULES:
+            echo(f"  ... and {len(ranked) - _SUMMARY_RULES} more rules (each record lists its own removals)")
     if skipped:
         echo(f"skipped {len(skipped)} files: {SKIPPED_NOTE}; e.g. {skipped[0]}")
     if output:

@@ -43,6 +43,8 @@ def process(raw: RawInput, config: Config | None = None) -> Article:
         header = read_header(lines)
         for index in header.lines:
             lines[index] = ""
+        for index, keep, _taken in header.rewrites:
+            lines[index] = keep
     with attach(stage="clean", location=raw.location):
         cleaned = clean(lines, ruleset_for(cfg), max_chars=cfg.clean.max_removed_chars)
     text = cleaned.text
@@ -125,10 +127,11 @@ def _date(
 
 
 def _header_removals(header: Header, text: str) -> list[Removal]:
+    """The header as removals: whole lines, or the part of a line the header took."""
     lines = text.split("\n")
+    taken = {i: lines[i] for i in header.lines}
+    taken.update({i: part for i, _keep, part in header.rewrites})
     return [
-        Removal(
-            stage="extract", rule=_HEADER_RULE, action="header", line=i + 1, end_line=i + 1, text=lines[i]
-        )
-        for i in header.lines
+        Removal(stage="extract", rule=_HEADER_RULE, action="header", line=i + 1, end_line=i + 1, text=part)
+        for i, part in sorted(taken.items())
     ]

@@ -35,6 +35,10 @@ _SITE_MAX_WORDS = 6
 _PROSE_END = re.compile(r"[.;:,]\s*[\"'”»)]?$")
 _SITE_END = re.compile(r"[.;:,?!]\s*[\"'”»)]?$")
 _LOOKAHEAD_LINES = 2
+# A line that starts like a byline is never a site name.
+_BYLINE = re.compile(
+    r"(?i)^(?:by|von|par|por|di|door|de|autor(?:a|ka)?|автор|written by|text|texto|testo|tekst)\b[\s:]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +50,35 @@ class Header:
     published: FoundDate | None = None
     modified: FoundDate | None = None
     lines: tuple[int, ...] = ()
+    #: lines the header shares with the body ("Por María López | 24/06/2023"): (index, what
+    #: stays for the cleaner, what the header took).
+    rewrites: tuple[tuple[int, str, str], ...] = ()
+
+
+@dataclass
+class _Draft:
+    title: str | None
+    site: str | None
+    published: FoundDate | None = None
+    modified: FoundDate | None = None
+
+    def take_date(self, found: FoundDate) -> bool:
+        if found.updated and self.modified is None:
+            self.modified = found
+            return True
+        if not found.updated and self.published is None:
+            self.published = found
+            return True
+        return False
 
 
 def read_header(lines: Sequence[str]) -> Header:
-    """Interpret the first non-blank line (and a dateline right after it) as the header."""
+    """Interpret the first non-blank line, and the header lines that may follow it, as the header.
+
+    After the headline may come, in the next lines: a dateline ("12. März 2024, 14:35",
+    "Updated: ..."), a site line followed by a dateline, or a byline sharing its line with the
+    date ("Por María López | 24/06/2023"), of which only the date is taken.
+    """
     first = _next_nonblank(lines, 0)
     if first is None:
         return Header()
@@ -57,28 +86,74 @@ def read_header(lines: Sequence[str]) -> Header:
     if parsed is None:
         return Header()
     title, site, found = parsed
-    consumed = [first]
-    published = modified = None
+    draft = _Draft(title=title, site=site)
     if found is not None:
-        published, modified = (None, found) if found.updated else (found, None)
-    # A dateline ("12. März 2024, 14:35", "Updated: ...") may stand alone after the header.
+        draft.take_date(found)
+    consumed = [first]
+    rewrites: list[tuple[int, str, str]] = []
     index = first
     for _ in range(_LOOKAHEAD_LINES):
         nxt = _next_nonblank(lines, index + 1)
         if nxt is None:
             break
-        extra = find_date(lines[nxt])
-        if extra is None:
+        step = _follow_up(lines, nxt, draft)
+        if step is None:
             break
-        if extra.updated and modified is None:
-            modified = extra
-        elif not extra.updated and published is None:
-            published = extra
-        else:
-            break
-        consumed.append(nxt)
-        index = nxt
-    return Header(title=title, site_name=site, published=published, modified=modified, lines=tuple(consumed))
+        taken, rewrite = step
+        if rewrite is not None:
+            rewrites.append((nxt, *rewrite))
+            break  # the rest of that line is body text: the header ends here
+        consumed.extend(taken)
+        index = taken[-1]
+    return Header(
+        title=draft.title,
+        site_name=draft.site,
+        published=draft.published,
+        modified=draft.modified,
+        lines=tuple(consumed),
+        rewrites=tuple(rewrites),
+    )
+
+
+def _follow_up(
+    lines: Sequence[str], index: int, draft: _Draft
+) -> tuple[list[int], tuple[str, str] | None] | None:
+    """What a line after the headline adds to the header: ([lines consumed], rewrite) or None."""
+    line = lines[index].strip()
+    whole = find_date(line)
+    if whole is not None:
+        return ([index], None) if draft.take_date(whole) else None
+    spans = _spans(line)
+    if len(spans) >= 2:
+        for start, end in spans:
+            found = find_date(line[start:end])
+            if found is None:
+                continue
+            rest = [line[a:b].strip() for a, b in spans if (a, b) != (start, end)]
+            if not draft.take_date(found):
+                return None
+            if len(rest) == 1 and draft.site is None and _looks_like_site(rest[0]):
+                draft.site = rest[0]
+                return [index], None
+            return [], (" – ".join(rest), line[start:end].strip())
+        return None
+    # "Site" alone, then a dateline: a stacked header.
+    after = _next_nonblank(lines, index + 1)
+    if draft.site is None and after is not None and _looks_like_site(line):
+        found = find_date(lines[after].strip())
+        if found is not None and draft.take_date(found):
+            draft.site = line
+            return [index, after], None
+    return None
+
+
+def _looks_like_site(text: str) -> bool:
+    return (
+        len(text) <= _SITE_MAX_CHARS
+        and len(text.split()) <= _SITE_MAX_WORDS
+        and not _SITE_END.search(text)
+        and not _BYLINE.match(text)
+    )
 
 
 def _next_nonblank(lines: Sequence[str], start: int) -> int | None:
@@ -90,10 +165,12 @@ def _next_nonblank(lines: Sequence[str], start: int) -> int | None:
 
 def _parse_line(line: str) -> tuple[str | None, str | None, FoundDate | None] | None:
     keyword = _DATE_KEYWORD.match(line)
-    if keyword:
-        parsed = _leading_date(line[keyword.end() :])
+    if keyword or line[:1].isdigit():  # "date 2023-06-24 Title" or "2023-06-24T10:15 Title"
+        parsed = _leading_date(line[keyword.end() :] if keyword else line)
         if parsed is not None:
             lead, rest = parsed
+            if not keyword and rest and not _looks_like_title(rest, separated=len(_spans(rest)) > 1):
+                return None  # "12 March 2024 was the day the port closed." is prose
             title, site = _title_and_site(rest, _spans(rest)) if rest else (None, None)
             return title, site, lead
     spans = _spans(line)

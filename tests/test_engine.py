@@ -175,3 +175,12 @@ def test_drop_block_leaves_a_credit_line_for_its_rule() -> None:
     result = clean([BODY, BODY, "Related", "Ferry timetable changes", "(AFP)"], rules)
     assert [r.rule for r in result.removed] == ["t.block", "t.credit"]
     assert result.captured("agencies") == ("AFP",)
+
+
+def test_drop_block_crosses_blank_lines_only_in_blank_separated_dumps_near_the_end() -> None:
+    rules = _pack(_rule(match="exact", pattern="Read more", action="drop_block"))
+    spaced = [BODY, "", BODY, "", "Read more", "", "Ferry timetable changes", "", "Port plan approved"]
+    assert clean(spaced, rules).lines[4:] == ("",) * 5
+    packed = [BODY, "", BODY, "", "Read more", "Ferry timetable changes", "", "Reactions"]
+    result = clean(packed, rules)
+    assert result.lines[4:6] == ("", "") and result.lines[7] == "Reactions"

@@ -234,7 +234,8 @@ def _one_pass(
             break
         end = i
         if rule.action == "drop_block" and len(line) <= _MARKER_MAX:
-            end = _block_end(lines, body[k + 1 :], rule.block_lines, ruleset, default=i)
+            cross = place.tail and _blank_separated(lines)
+            end = _block_end(lines, body[k + 1 :], rule.block_lines, ruleset, default=i, cross_blank=cross)
             skip_until = end
         captured = _captures(match) if rule.action == "credit" else None
         found.append(_removal(lines, i, end, rule, label, max_chars, captured))
@@ -289,23 +290,30 @@ def _allowed(rule: Rule, place: _Place) -> bool:
     return True
 
 
-def _block_end(lines: list[str], following: list[int], limit: int, ruleset: RuleSet, *, default: int) -> int:
+def _block_end(
+    lines: list[str], following: list[int], limit: int, ruleset: RuleSet, *, default: int, cross_blank: bool
+) -> int:
     """Last line of a related-links block: the headline-like lines right after the marker.
 
-    A blank line ends the block (what follows may be the article again, e.g. a subheading),
-    and so does a credit line, which must stay for its own rule to read and record it."""
+    A blank line ends the block (what follows may be the article again, e.g. a subheading)
+    unless ``cross_blank``: in a dump that puts a blank line between all its lines, blocks can
+    only be told by their shape, so near the end of the text blank lines are crossed. A credit
+    line always ends the block: it must stay for its own rule to read and record it.
+    """
     end = default
     for i in following[:limit]:
         line = lines[i]
-        if (
-            i != end + 1
-            or len(line) > _HEADLINE_MAX
-            or _SENTENCE_END.search(line)
-            or _credit_hit(line.strip(), ruleset)
-        ):
+        if i != end + 1 and not (cross_blank and i == end + 2):
+            break
+        if len(line) > _HEADLINE_MAX or _SENTENCE_END.search(line) or _credit_hit(line.strip(), ruleset):
             break
         end = i
     return end
+
+
+def _blank_separated(lines: list[str]) -> bool:
+    """True when no two non-blank lines touch: every line is its own paragraph."""
+    return not any(lines[i] and lines[i + 1] for i in range(len(lines) - 1))
 
 
 def _cut(

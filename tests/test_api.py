@@ -7,9 +7,20 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import newsclean
-from newsclean import Article, Config, DetectConfig, ErrorRecord, UnsupportedInput, clean_file, clean_text
+from newsclean import (
+    Article,
+    Config,
+    DetectConfig,
+    ErrorRecord,
+    NewscleanError,
+    UnsupportedInput,
+    clean_file,
+    clean_text,
+)
 from newsclean.record import from_json, to_json
 from tests.conftest import dump_paths
 
@@ -111,3 +122,25 @@ def test_header_date_taken_from_a_byline_line_is_recorded_as_removed() -> None:
         (2, "extract.header", "24/06/2023"),
         (2, "es.credit.byline", "Por María López"),
     ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_gives_a_record_or_a_newsclean_error(text: str) -> None:
+    try:
+        article = clean_text(text)
+    except NewscleanError:
+        return
+    assert isinstance(article, Article)
+    assert from_json(to_json(article)) == article
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_give_a_record_or_a_newsclean_error(data: bytes) -> None:
+    try:
+        article = clean_text(data)
+    except NewscleanError as exc:
+        assert exc.stage is not None  # every error says where it happened
+        return
+    assert isinstance(article, Article)

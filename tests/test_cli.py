@@ -146,3 +146,31 @@ def test_python_dash_m_works() -> None:
         [sys.executable, "-m", "newsclean", "--version"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0 and "newsclean" in done.stdout
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    script = Path(sys.executable).parent / "newsclean"
+    if not script.exists():
+        pytest.skip("newsclean is not installed as a script in this environment")
+    args = [str(script), "clean", str(DUMPS), "-o", str(tmp_path / "o.jsonl")]
+    piped = subprocess.run(args, capture_output=True, text=True, check=False)
+    assert piped.returncode == 0 and "cleaning" not in piped.stderr  # a pipe gets no bar
+
+    leader, follower = pty.openpty()
+    with subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=follower) as proc:
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the other side closed: the command is done
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert proc.wait() == 0
+    os.close(leader)
+    assert b"cleaning" in seen and b"inputs ->" in seen

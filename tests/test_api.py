@@ -144,3 +144,12 @@ def test_any_bytes_give_a_record_or_a_newsclean_error(data: bytes) -> None:
         assert exc.stage is not None  # every error says where it happened
         return
     assert isinstance(article, Article)
+
+
+def test_a_source_url_gives_url_canonical_url_and_a_url_based_id() -> None:
+    body = "\n\nThe strike at the harbour ended on Friday after the union accepted a new offer from the port."
+    first = clean_text("https://Example.org/news/1?utm_source=feed&id=7#top\nHarbour strike ends" + body)
+    again = clean_text("https://example.org/news/1?id=7\nHarbour strike ends, updated" + body + " More.")
+    assert first.url == "https://Example.org/news/1?utm_source=feed&id=7#top"
+    assert first.canonical_url == "https://example.org/news/1?id=7"
+    assert first.id == again.id  # same story, same id, whatever the tracking noise

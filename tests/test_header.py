@@ -97,3 +97,15 @@ def test_prose_that_starts_with_a_date_is_not_a_header() -> None:
 def test_a_short_second_line_without_a_date_is_body() -> None:
     header = read_header(["Harbour strike ends", "Workers cheered.", "", "Body text."])
     assert header.lines == (0,) and header.site_name is None
+
+
+def test_source_url_line_before_the_headline() -> None:
+    header = read_header(["https://example.org/news/1", "Harbour strike ends | The Ledger", "", "Body."])
+    assert header.url == "https://example.org/news/1"
+    assert (header.title, header.site_name) == ("Harbour strike ends", "The Ledger")
+    assert header.lines == (0, 1)
+
+
+def test_markdown_heading_marks_are_not_part_of_the_title() -> None:
+    assert read_header(["# Harbour strike ends", "", "Body."]).title == "Harbour strike ends"
+    assert read_header(["**Harbour strike ends**", "", "Body."]).title == "Harbour strike ends"

@@ -20,7 +20,7 @@ from newsclean.detect import detect
 from newsclean.errors import attach
 from newsclean.extract import FoundDate, Header, read_header, resolve
 from newsclean.people import Credits, classify, merge
-from newsclean.record import Article, Notice, Origin, Repair, content_hash, make_id
+from newsclean.record import Article, Notice, Origin, Repair, canonical_url, content_hash, make_id
 from newsclean.repair import repair
 from newsclean.sources import RawInput, decode, read_text_dump
 
@@ -60,8 +60,11 @@ def process(raw: RawInput, config: Config | None = None) -> Article:
         notes.append(("no_published_date", "no publication date found"))
     if not text:
         notes.append(("empty_after_cleaning", "every line was header or boilerplate"))
+    canonical = canonical_url(header.url) if header.url else None
     return Article(
-        id=make_id(canonical_url=None, raw=raw.data),
+        url=header.url,
+        canonical_url=canonical,
+        id=make_id(canonical_url=canonical, raw=raw.data),
         origin=Origin(kind=raw.kind, location=raw.location),
         title=header.title,
         site_name=site,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from typing import Annotated, Any, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import msgspec
 
@@ -100,6 +101,22 @@ def make_id(*, canonical_url: str | None, raw: bytes) -> str:
     """
     material = b"url\x00" + canonical_url.strip().encode("utf-8") if canonical_url else b"raw\x00" + raw
     return hashlib.sha256(material).hexdigest()[:32]
+
+
+_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "cmpid")
+
+
+def canonical_url(url: str) -> str:
+    """The form of ``url`` that names the story: lower-case scheme and host, no fragment, no
+    tracking parameters (utm_*, fbclid ...), no trailing slash on a bare host."""
+    parts = urlsplit(url.strip())
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(_TRACKING)
+    ]
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
 
 
 def content_hash(text: str) -> str:

@@ -35,6 +35,10 @@ _SITE_MAX_WORDS = 6
 _PROSE_END = re.compile(r"[.;:,]\s*[\"'”»)]?$")
 _SITE_END = re.compile(r"[.;:,?!]\s*[\"'”»)]?$")
 _LOOKAHEAD_LINES = 2
+_URL_LINE = re.compile(
+    r"^(?:(?:url|source|link|quelle|fonte|fuente|источник|джерело)\s*:\s*)?(https?://\S+)$", re.I
+)
+_MARKUP = re.compile(r"^(?:#{1,6}\s+|\*\*(?=.*\*\*$))|\*\*$")
 # A line that starts like a byline is never a site name.
 _BYLINE = re.compile(
     r"(?i)^(?:by|von|par|por|di|door|de|autor(?:a|ka)?|автор|written by|text|texto|testo|tekst)\b[\s:]"
@@ -47,6 +51,7 @@ class Header:
 
     title: str | None = None
     site_name: str | None = None
+    url: str | None = None
     published: FoundDate | None = None
     modified: FoundDate | None = None
     lines: tuple[int, ...] = ()
@@ -82,14 +87,22 @@ def read_header(lines: Sequence[str]) -> Header:
     first = _next_nonblank(lines, 0)
     if first is None:
         return Header()
-    parsed = _parse_line(lines[first].strip())
+    url = None
+    url_line = _URL_LINE.match(lines[first].strip())
+    if url_line:  # some scrapers write the source address first
+        url = url_line.group(1)
+        nxt = _next_nonblank(lines, first + 1)
+        if nxt is None:
+            return Header(url=url, lines=(first,))
+        url_index, first = first, nxt
+    parsed = _parse_line(_MARKUP.sub("", lines[first].strip()))
     if parsed is None:
-        return Header()
+        return Header(url=url, lines=(url_index,)) if url else Header()
     title, site, found = parsed
     draft = _Draft(title=title, site=site)
     if found is not None:
         draft.take_date(found)
-    consumed = [first]
+    consumed = [url_index, first] if url else [first]
     rewrites: list[tuple[int, str, str]] = []
     index = first
     for _ in range(_LOOKAHEAD_LINES):
@@ -106,6 +119,7 @@ def read_header(lines: Sequence[str]) -> Header:
         consumed.extend(taken)
         index = taken[-1]
     return Header(
+        url=url,
         title=draft.title,
         site_name=draft.site,
         published=draft.published,

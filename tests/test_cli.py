@@ -174,3 +174,24 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
         assert proc.wait() == 0
     os.close(leader)
     assert b"cleaning" in seen and b"inputs ->" in seen
+
+
+def test_a_write_failure_publishes_nothing_and_exits_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsclean.errors import OutputError
+    from newsclean.sinks import JsonlSink
+
+    original = JsonlSink.write
+
+    def failing(self: JsonlSink, line: bytes) -> None:
+        if self.count >= 2:
+            raise OutputError("cannot write output: No space left on device")
+        original(self, line)
+
+    monkeypatch.setattr(JsonlSink, "write", failing)
+    out = tmp_path / "o.jsonl"
+    result = CliRunner().invoke(cli, ["clean", str(DUMPS), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "No space left on device" in result.stderr
+    assert not out.exists() and not list(tmp_path.glob("*.partial"))

@@ -31,14 +31,18 @@ EDGE_CASES = [
     "#Hafen #Streik",
     "Reuters",
     "x" * 500,
+    "https://example.org/" + "a/" * 120,
+    "Click to share on Facebook (Opens in new window) " + "and more words " * 30,
 ]
 
 
 def _lines() -> list[str]:
     lines = set(EDGE_CASES)
+    filler = " and then the line goes on" * 12  # longer than any bounded rule can match
     for rule in RULES:
         lines.update(rule.drop)
         lines.update(rule.keep)
+        lines.add(rule.drop[0] + filler)
     for path in dump_paths():
         lines.update(line for line in repair(path.read_text("utf-8")).text.split("\n") if line)
     return sorted(lines)
@@ -53,22 +57,24 @@ def _allowed(rule: Rule, place: _Place) -> bool:
 
 
 def _brute_force(line: str, place: _Place) -> str | None:
+    exact, prefix, stripped = exact_key(line), prefix_key(line), line.strip()
     for rule in RULES:
         if not _allowed(rule, place):
             continue
-        if rule.match == "exact" and exact_key(line) in rule.keys:
+        if rule.match == "exact" and exact in rule.keys:
             return rule.id
-        if rule.match == "prefix" and any(_prefix_hit(prefix_key(line), k) for k in rule.keys):
+        if rule.match == "prefix" and any(_prefix_hit(prefix, k) for k in rule.keys):
             return rule.id
         if rule.match == "regex":
             assert isinstance(rule.regex, re.Pattern)
-            if rule.regex.search(line.strip()):
+            if rule.regex.search(stripped):
                 return rule.id
     return None
 
 
 PLACES = [
-    _Place(head=h, tail=t, alone=a) for h in (False, True) for t in (False, True) for a in (False, True)
+    *(_Place(head=h, tail=t, alone=True) for h in (False, True) for t in (False, True)),
+    _Place(head=False, tail=True, alone=False),
 ]
 
 

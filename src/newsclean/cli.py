@@ -9,6 +9,7 @@ Exit codes: 0 every input became a record; 1 some inputs are in the error report
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import sys
@@ -23,7 +24,7 @@ from newsclean._version import __version__
 from newsclean.batch import Outcome, run
 from newsclean.clean import load_packs
 from newsclean.config import Config
-from newsclean.errors import ConfigError, NewscleanError
+from newsclean.errors import ConfigError, NewscleanError, OutputError
 from newsclean.pipeline import clean_file
 from newsclean.record import json_schema
 from newsclean.sinks import JsonlSink
@@ -100,14 +101,27 @@ def clean(
                 records.write(outcome.line)
                 rules.update(outcome.rules)
     except KeyboardInterrupt:
-        records.close(commit=False)
-        errors.close(commit=False)
+        _abandon(records, errors)
         click.echo("newsclean: interrupted; no output written", err=True)
         sys.exit(130)
-    records.close()
-    errors.close()
+    except OutputError as exc:  # disk full, pipe closed ...: say so, publish nothing half-done
+        _abandon(records, errors)
+        click.echo(f"newsclean: {exc}; no output written", err=True)
+        sys.exit(1)
+    try:
+        records.close()
+        errors.close()
+    except OSError as exc:
+        click.echo(f"newsclean: cannot finish writing the output: {exc}", err=True)
+        sys.exit(1)
     _summary(len(found.files), records.count, failed, rules, found.skipped, output, errors_path)
     sys.exit(1 if failed else 0)
+
+
+def _abandon(*sinks: JsonlSink) -> None:
+    for sink in sinks:
+        with contextlib.suppress(OSError):
+            sink.close(commit=False)
 
 
 def _with_progress(outcomes: Iterator[Outcome], total: int) -> Iterator[Outcome]:

@@ -70,7 +70,8 @@ class DetectConfig:
 
 @dataclass(frozen=True, kw_only=True)
 class DateConfig:
-    """Dates. ``order`` forces day/month order for numeric dates; ``auto`` decides by evidence."""
+    """Dates. ``order`` forces the day/month order of numeric dates that could be read either
+    way (``05/06/2023``); ``auto`` decides by evidence. Unambiguous dates are never changed."""
 
     order: DateOrder = "auto"
 

@@ -41,7 +41,7 @@ class Origin(msgspec.Struct, frozen=True, kw_only=True):
 class Repair(msgspec.Struct, frozen=True, kw_only=True):
     """One kind of text repair and how many times it was applied."""
 
-    kind: Annotated[str, _doc("repair kind, e.g. 'mojibake', 'html_entity', 'nbsp'")]
+    kind: Annotated[str, _doc("repair kind, e.g. 'encoding', 'html_entity', 'nbsp' (see docs/schema.md)")]
     count: Annotated[int, msgspec.Meta(ge=1, description="how many times it was applied")]
 
 
@@ -108,7 +108,7 @@ _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "cmpid")
 
 def canonical_url(url: str) -> str:
     """The form of ``url`` that names the story: lower-case scheme and host, no fragment, no
-    tracking parameters (utm_*, fbclid ...), no trailing slash on a bare host."""
+    tracking parameters (utm_*, fbclid ...); a bare host gets the path "/"."""
     parts = urlsplit(url.strip())
     query = [
         (k, v)

@@ -26,7 +26,7 @@ from newsclean.clean.lines import exact_key, first_word, prefix_key
 from newsclean.clean.loader import load_packs
 from newsclean.clean.model import CAPTURE_GROUPS, Pack, Removal, Rule
 from newsclean.clean.regexinfo import first_chars, first_words, leading_word
-from newsclean.people import classify, split_names
+from newsclean.people import classify
 
 _HEAD_SHARE = 0.25
 _TAIL_SHARE = 0.40
@@ -35,6 +35,8 @@ _EDGE_LINES = 3
 _HEADLINE_MAX = 160
 _SENTENCE_END = re.compile(r"[.;:,…]\s*$|[.!?]\s*[\"'”»]?$")
 _MARKER_MAX = 40
+# Tags are listed with commas, semicolons, pipes or bullets, or as #hashtags separated by spaces.
+_TAG_SPLIT = re.compile(r"\s*[,;|•·]\s*|\s+(?=#)")
 
 Ordered = tuple[int, Rule]
 
@@ -368,7 +370,8 @@ def _captures(match: re.Match[str] | None) -> dict[str, list[str]] | None:
     if credits.agencies:
         out["agencies"] = list(credits.agencies)
     if "tags" in groups:
-        out["tags"] = [t for t in split_names(groups["tags"]) if t]
+        tags = (t.strip(" #.") for t in _TAG_SPLIT.split(groups["tags"]))
+        out["tags"] = list(dict.fromkeys(t for t in tags if t))
     return out or None
 
 

@@ -4,7 +4,7 @@ Most lines match no rule, and searching hundreds of regexes per line is the engi
 Two facts prune nearly all of them: the characters a match can begin with (``first_chars``) and
 the longest line a match can cover (``max_width``): an article paragraph of 400 characters
 cannot be a share button. Both are judgements about real text, stated in the constants below
-(a token is at most 60 characters, a credit lists at most 8 names), not regex theory.
+(a word is at most 100 characters, a credit lists at most 8 names), not regex theory.
 
 ``first_chars``: indexing regex rules by the characters their match can begin with lets the
 engine try only the few rules a line's first character allows. The analysis over-approximates
@@ -138,10 +138,10 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-#: A repeat over characters that include no whitespace (``\\w+``, ``\\d+``, ``\\S+``) covers one
-#: token; no real token is longer. A repeat over whitespace alone covers at most this much on a
+#: A repeat over word characters (\w+, \d+) covers one word; no real word is longer
+#: (German compounds included). A repeat over whitespace alone covers at most this much on a
 #: repaired line, where runs of spaces are collapsed.
-TOKEN_MAX = 60
+TOKEN_MAX = 100
 SPACE_MAX = 2
 #: A repeated group (a list of names, of agencies) is taken to repeat at most this often.
 LIST_MAX = 8
@@ -151,7 +151,12 @@ UNBOUNDED = 1 << 40
 def max_width(regex: re.Pattern[str]) -> int:
     """The longest line ``regex`` can match on repaired text, or UNBOUNDED."""
     parsed = _parsed(regex.pattern, regex.flags)
-    if parsed is None:
+    if parsed is None or not parsed.data:
+        return UNBOUNDED
+    # Only a pattern that must reach the end of the line bounds the line; "^Click to share"
+    # without "$" matches the start of a line of any length.
+    last_op, last_av = parsed.data[-1]
+    if last_op is not _c.AT or last_av not in (_c.AT_END, _c.AT_END_STRING):
         return UNBOUNDED
     return min(_width(parsed.data), UNBOUNDED)
 
@@ -213,13 +218,11 @@ def _category_kind(category: Any) -> str:
     if category in (
         _c.CATEGORY_WORD,
         _c.CATEGORY_DIGIT,
-        _c.CATEGORY_NOT_SPACE,
         getattr(_c, "CATEGORY_UNI_WORD", None),
         getattr(_c, "CATEGORY_UNI_DIGIT", None),
-        getattr(_c, "CATEGORY_UNI_NOT_SPACE", None),
     ):
         return "token"
-    return "mixed"
+    return "mixed"  # \S included: a URL is a single run of non-spaces of any length
 
 
 def required_text(regex: re.Pattern[str]) -> frozenset[str] | None:

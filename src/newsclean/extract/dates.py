@@ -466,15 +466,18 @@ def resolve(
 ) -> Resolved:
     """Decide the day/month order of ``found`` by evidence, strongest first.
 
-    1. a forced order from the config; 2. the date itself (a part over 12, dots, ISO);
+    1. the date itself (a part over 12, dots, ISO, a written month): then nothing is guessed;
+    2. a forced order from the config (``dates.order``), for the ambiguous rest;
     3. other slashed dates in the document whose parts decide their own order;
-    4. the site (a ``.co.uk`` site writes day first); 5. the language (only US English puts the
-    month first). When 4 or 5 decide, the date was truly ambiguous and a warning says so.
+    4. the site (a ``.co.uk`` site writes day first); 5. the language: every supported
+    language but English writes the day first, so for them the convention settles it quietly;
+    English is split between US and UK use, so a date decided by the site or by English (or
+    by no known language) carries a warning.
     """
-    if forced != "auto":
-        return Resolved(found.as_iso(forced), None)
     if found.order_known:
         return Resolved(found.as_iso(), None)
+    if forced != "auto":
+        return Resolved(found.as_iso(forced), None)
     votes = {"dmy": 0, "mdy": 0}
     for text in context:
         for a, b in _SLASHED_IN_TEXT.findall(text):

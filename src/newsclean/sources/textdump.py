@@ -58,14 +58,17 @@ def decode(data: bytes) -> tuple[str, str, tuple[tuple[str, str], ...]]:
                 raise DecodeError(
                     f"starts with a {encoding} byte-order mark but is not {encoding}: {exc}"
                 ) from exc
-    try:
-        return data.decode("utf-8"), "utf-8", ()
-    except UnicodeDecodeError:
-        pass
+    # UTF-16 first: ASCII text in UTF-16 is also valid UTF-8, with a NUL after every letter.
     utf16 = _utf16_without_bom(data)
     if utf16 is not None:
         return utf16
     head = data[:_SNIFF]
+    if head.count(0) > _BINARY_SHARE * len(head):
+        raise UnsupportedInput("binary data, not a text dump (NUL bytes found)")
+    try:
+        return data.decode("utf-8"), "utf-8", ()
+    except UnicodeDecodeError:
+        pass
     if sum(b in _BINARY_BYTES for b in head) > _BINARY_SHARE * len(head):
         raise UnsupportedInput("binary data, not a text dump (control bytes such as NUL found)")
     return _detect(data)

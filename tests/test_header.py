@@ -109,3 +109,24 @@ def test_source_url_line_before_the_headline() -> None:
 def test_markdown_heading_marks_are_not_part_of_the_title() -> None:
     assert read_header(["# Harbour strike ends", "", "Body."]).title == "Harbour strike ends"
     assert read_header(["**Harbour strike ends**", "", "Body."]).title == "Harbour strike ends"
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "site"),
+    [
+        (
+            "DW – Putin talks to his allies amid rebellion – 06/24/2023",
+            "Putin talks to his allies amid rebellion",
+            "DW",
+        ),
+        (
+            "tagesschau.de | Streik im Hafen beendet nach Einigung",
+            "Streik im Hafen beendet nach Einigung",
+            "tagesschau.de",
+        ),
+        ("Mayor quits | BBC News", "Mayor quits", "BBC News"),
+    ],
+)
+def test_site_at_either_end(line: str, title: str, site: str) -> None:
+    header = read_header([line, "", "Body."])
+    assert (header.title, header.site_name) == (title, site)

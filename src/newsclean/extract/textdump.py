@@ -35,6 +35,7 @@ _SITE_MAX_WORDS = 6
 _PROSE_END = re.compile(r"[.;:,]\s*[\"'”»)]?$")
 _SITE_END = re.compile(r"[.;:,?!]\s*[\"'”»)]?$")
 _LOOKAHEAD_LINES = 2
+_DOMAIN = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
 _URL_LINE = re.compile(
     r"^(?:(?:url|source|link|quelle|fonte|fuente|источник|джерело)\s*:\s*)?(https?://\S+)$", re.I
 )
@@ -230,15 +231,31 @@ def _leading_date(text: str) -> tuple[FoundDate, str] | None:
 
 
 def _title_and_site(line: str, spans: list[tuple[int, int]]) -> tuple[str | None, str | None]:
-    """The last short part is the site; the title is the original text of the parts before it."""
+    """Split header parts into the headline and the site name.
+
+    The site is a short part at either end: usually the last ("Title | Site"), the first when
+    that one is clearly the shorter ("DW | Putin talks to his allies"). The title keeps its
+    original text, dashes included.
+    """
     if not spans:
         return None, None
     whole = line[spans[0][0] : spans[-1][1]].strip()
     if len(spans) == 1:
         return whole, None
-    site = line[spans[-1][0] : spans[-1][1]].strip()
-    if len(site) <= _SITE_MAX_CHARS and len(site.split()) <= _SITE_MAX_WORDS and not _SITE_END.search(site):
-        return line[spans[0][0] : spans[-2][1]].strip(), site
+    first = line[spans[0][0] : spans[0][1]].strip()
+    last = line[spans[-1][0] : spans[-1][1]].strip()
+    if _DOMAIN.match(first) and not _DOMAIN.match(last):  # "tagesschau.de | ..." names the site
+        return line[spans[1][0] : spans[-1][1]].strip(), first
+    words_first, words_last = len(first.split()), len(last.split())
+    if (
+        _looks_like_site(first)
+        and words_first <= 3
+        and words_last >= words_first + 3
+        and not _looks_like_site(last)
+    ):
+        return line[spans[1][0] : spans[-1][1]].strip(), first
+    if _looks_like_site(last):
+        return line[spans[0][0] : spans[-2][1]].strip(), last
     return whole, None
 
 

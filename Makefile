@@ -36,6 +36,7 @@ test: lint typecheck unit
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_textdumps.py
+	$(BIN)/python benchmarks/bench_langid.py
 
 # Rewrite fixtures/golden/ from the current code; review the diff before committing.
 goldens: $(VENV)/.dev-installed

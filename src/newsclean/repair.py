@@ -117,6 +117,8 @@ def repair(text: str, config: RepairConfig | None = None) -> Repaired:
 
 
 def _repair_line(line: str, cfg: RepairConfig, counts: Counter[str]) -> str:
+    if _is_clean(line):
+        return line
     if cfg.unescape_entities and "&" in line:
         for _ in range(_ENTITY_ROUNDS):
             new, n = _ENTITY.subn(_unescape, line)
@@ -158,6 +160,19 @@ def _repair_line(line: str, cfg: RepairConfig, counts: Counter[str]) -> str:
             counts["whitespace"] += 1
             line = collapsed
     return line
+
+
+def _is_clean(line: str) -> bool:
+    """A plain ASCII line with nothing to repair, told by cheap string tests (the common case
+    in English text; other lines take the full path)."""
+    return (
+        line.isascii()
+        and line.isprintable()  # no control characters, no tabs
+        and "&" not in line
+        and "  " not in line
+        and line[0] != " "
+        and line[-1] != " "
+    )
 
 
 def _recode_cp1251(match: re.Match[str]) -> str:

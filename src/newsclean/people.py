@@ -59,14 +59,6 @@ def classify(authors: Iterable[str] = (), agencies: Iterable[str] = ()) -> Credi
     return Credits(authors=_unique(people), agencies=_unique(wires))
 
 
-def merge(*credits: Credits) -> Credits:
-    """Combine credits from several places (header byline, trailing credit line ...)."""
-    return Credits(
-        authors=_unique(a for c in credits for a in c.authors),
-        agencies=_unique(a for c in credits for a in c.agencies),
-    )
-
-
 def _unique(names: Iterable[str]) -> tuple[str, ...]:
     seen: set[str] = set()
     out = []

@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from newsclean.clean import Cleaned, RuleSet, clean, load_ruleset
+from newsclean.clean import RuleSet, clean, load_ruleset
 from newsclean.clean.model import Removal
 from newsclean.config import Config
 from newsclean.detect import detect
-from newsclean.errors import attach
+from newsclean.errors import UnsupportedInput, attach
 from newsclean.extract import FoundDate, Header, read_header, resolve
-from newsclean.people import Credits, classify, merge
+from newsclean.people import classify
 from newsclean.record import Article, Notice, Origin, Repair, canonical_url, content_hash, make_id
 from newsclean.repair import repair
 from newsclean.sources import RawInput, decode, read_text_dump
@@ -50,7 +50,7 @@ def process(raw: RawInput, config: Config | None = None) -> Article:
     text = cleaned.text
     detection = detect(text, cfg.detect)
     notes = [*raw.notes]
-    credits = _credits(cleaned)
+    credits = classify(authors=cleaned.captured("authors"), agencies=cleaned.captured("agencies"))
     site = header.site_name
     published = _date(header.published, detection.language, site, text, cfg, notes)
     modified = _date(header.modified, detection.language, site, text, cfg, notes)
@@ -75,7 +75,7 @@ def process(raw: RawInput, config: Config | None = None) -> Article:
         language=detection.language,
         language_confidence=detection.confidence,
         text=text,
-        tags=cleaned.captured("tags"),
+        tags=tuple(dict.fromkeys(cleaned.captured("tags"))),
         word_count=len(_WORD.findall(text)),
         content_hash=content_hash(text),
         page_type="article" if text else "empty",
@@ -96,6 +96,8 @@ def clean_text(raw: str | bytes, *, source: str | None = None, config: Config | 
             text, encoding, notes = decode(raw)
         data = raw
     else:
+        if not raw.strip():
+            raise UnsupportedInput("empty text: nothing to clean")
         text, encoding, notes, data = raw, "utf-8", (), raw.encode("utf-8", "surrogatepass")
     item = RawInput(kind="text", location=location, data=data, text=text, encoding=encoding, notes=notes)
     return process(item, config)
@@ -106,11 +108,6 @@ def clean_file(path: str | Path, config: Config | None = None) -> Article:
     with attach(stage="read", location=str(path)):
         raw = read_text_dump(path)
     return process(raw, config)
-
-
-def _credits(cleaned: Cleaned) -> Credits:
-    found = classify(authors=cleaned.captured("authors"), agencies=cleaned.captured("agencies"))
-    return merge(found)
 
 
 def _date(

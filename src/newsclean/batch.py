@@ -23,7 +23,7 @@ from newsclean._version import __version__
 from newsclean.config import Config
 from newsclean.errors import NewscleanError
 from newsclean.pipeline import clean_file, ruleset_for
-from newsclean.record import Article, ErrorRecord, Origin, Record, from_json, to_json
+from newsclean.record import Article, ErrorRecord, Origin, Record, to_json
 from newsclean.sources import walk
 
 _CHUNK = 32
@@ -123,4 +123,4 @@ def _warm_up(config: Config) -> None:
     detect("warm up the language profiles with a sentence long enough to judge", config.detect)
 
 
-__all__ = ["Outcome", "from_json", "iter_records", "process_path", "record_for", "run"]
+__all__ = ["Outcome", "iter_records", "process_path", "record_for", "run"]

@@ -23,7 +23,7 @@ Stage = Literal["extract", "clean"]
 CAPTURE_GROUPS = ("authors", "agencies", "tags")
 
 
-class Removal(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+class Removal(msgspec.Struct, frozen=True, kw_only=True):
     """One removed span of the input, and the rule that removed it."""
 
     stage: Annotated[Stage, msgspec.Meta(description="'extract' for the dump header, 'clean' for rules")]

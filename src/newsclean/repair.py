@@ -58,6 +58,9 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _NBSP = re.compile("\u00a0")
 _OTHER_SPACE = re.compile("[\t\u2000-\u200a\u205f]")
 _SPACE_RUN = re.compile(" {2,}")
+_ODD_CHAR = re.compile(
+    "[\u00ad\u200b\u2060-\u2064\ufeff\u180e\x00-\x08\x0e-\x1f\x7f-\x9f\u00a0\t\u2000-\u200a\u205f]"
+)
 # ftfy costs ~200 µs a line, mostly deciding that a line is fine. Mojibake always leaves a
 # trace this pattern sees: a UTF-8 lead byte read as a Latin or Cyrillic letter followed by a
 # continuation byte read as punctuation or a symbol ("Ã©", "â€™", "Ä…", "Ð¿", "Р»"), a lost
@@ -137,23 +140,23 @@ def _repair_line(line: str, cfg: RepairConfig, counts: Counter[str]) -> str:
         if cfg.fix_encoding and _CYRILLIC.search(line):
             line, n = _CP1251_AS_LATIN.subn(_recode_cp1251, line)
             counts["encoding"] += n
+        if not unicodedata.is_normalized("NFC", line):
+            line = unicodedata.normalize("NFC", line)
+            counts["unicode_normalization"] += 1
+    if _ODD_CHAR.search(line):  # one search decides whether the per-kind passes are needed
         if cfg.remove_invisible:
             line, n = _SOFT_HYPHEN.subn("", line)
             counts["soft_hyphen"] += n
             line, n = _ZERO_WIDTH.subn("", line)
             counts["zero_width"] += n
+            line, n = _CONTROL.subn("", line)
+            counts["control_char"] += n
         if cfg.normalize_spaces:
             line, n = _NBSP.subn(" ", line)
             counts["nbsp"] += n
-        if not unicodedata.is_normalized("NFC", line):
-            line = unicodedata.normalize("NFC", line)
-            counts["unicode_normalization"] += 1
-    if cfg.remove_invisible:
-        line, n = _CONTROL.subn("", line)
-        counts["control_char"] += n
+            line, n = _OTHER_SPACE.subn(" ", line)
+            counts["unicode_space"] += n
     if cfg.normalize_spaces:
-        line, n = _OTHER_SPACE.subn(" ", line)
-        counts["unicode_space"] += n
         stripped = line.strip()
         collapsed = _SPACE_RUN.sub(" ", stripped)
         if collapsed != line:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
 
-from newsclean.clean.lines import exact_key, first_word, prefix_key
+from newsclean.clean.lines import EDGE, first_word, normalize
 from newsclean.clean.loader import load_packs
 from newsclean.clean.model import CAPTURE_GROUPS, Pack, Removal, Rule
 from newsclean.clean.regexinfo import first_chars, first_words, leading_word
@@ -246,11 +246,12 @@ def _one_pass(
 
 def _match(line: str, place: _Place, ruleset: RuleSet) -> tuple[Rule, re.Match[str] | None] | None:
     best: tuple[int, Rule, re.Match[str] | None] | None = None
-    for order, rule in ruleset.exact.get(exact_key(line), ()):
+    norm = normalize(line)
+    for order, rule in ruleset.exact.get(norm.strip(EDGE), ()):
         if _allowed(rule, place):
             best = (order, rule, None)
             break
-    pkey = prefix_key(line)
+    pkey = norm.lstrip(EDGE)
     for order, rule in ruleset.prefix.get(first_word(pkey), ()):
         if best is not None and order >= best[0]:
             break

@@ -193,14 +193,8 @@ def _parse_rule(raw: Any, *, pack_id: str, path: str) -> Rule:
         regex=regex,
         block_lines=block_lines,
         max_len=max_width(regex) if regex is not None else sys.maxsize,
-        needles=_needle_pattern(required_text(regex)) if regex is not None else None,
+        needles=required_text(regex) if regex is not None else None,
     )
-
-
-def _needle_pattern(needles: frozenset[str] | None) -> re.Pattern[str] | None:
-    if not needles:
-        return None
-    return re.compile("|".join(re.escape(n) for n in sorted(needles, key=lambda n: (-len(n), n))))
 
 
 def _examples(value: Any, name: str, fail: Any) -> tuple[str, ...]:

@@ -62,9 +62,9 @@ class Rule:
     #: the longest line a regex rule can match (lines are whitespace-collapsed by repair);
     #: the engine skips the rule for longer lines. ``sys.maxsize`` when unbounded.
     max_len: int = sys.maxsize
-    #: lower-case strings one of which every match of a regex rule contains, tested first
-    #: (as one compiled alternation, a single C-level search).
-    needles: re.Pattern[str] | None = None
+    #: lower-case strings one of which every match of a regex rule contains; the engine finds
+    #: the needles of all rules in a line in one Aho-Corasick pass and skips rules with none.
+    needles: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,3 +130,15 @@ def test_markdown_heading_marks_are_not_part_of_the_title() -> None:
 def test_site_at_either_end(line: str, title: str, site: str) -> None:
     header = read_header([line, "", "Body."])
     assert (header.title, header.site_name) == (title, site)
+
+
+def test_byline_ending_in_a_date_after_a_comma() -> None:
+    header = read_header(["Harbour strike ends", "By Jane Doe, June 24, 2023", "", "Body."])
+    assert header.published is not None and header.published.as_iso() == "2023-06-24"
+    assert header.rewrites == ((1, "By Jane Doe", "June 24, 2023"),)
+
+
+def test_updated_line_with_us_time_zone_fills_modified() -> None:
+    header = read_header(["Harbour strike ends", "Updated June 24, 2023 10:15 a.m. EDT", "", "Body."])
+    assert header.modified is not None and header.modified.as_iso() == "2023-06-24T10:15"
+    assert header.published is None

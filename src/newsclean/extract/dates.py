@@ -292,7 +292,8 @@ _TIME = (
     r"(?:,?\s*(?:um|à|a las|alle|às|om|o|о|в|at|-|–|—|\|)?\s*"
     r"(?P<hour>[01]?\d|2[0-3])[:.h](?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?\s*"
     r"(?P<ampm>[ap]\.?m\.?)?\s*(?:uhr|h|hs|hrs|godz\.?|год\.?|ч\.?)?\s*"
-    r"(?P<tz>z|utc|gmt|cet|cest|mez|mesz|msk|eet|eest|[+-]\d{2}:?\d{2})?)?"
+    r"(?P<tz>z|utc|gmt|cet|cest|mez|mesz|msk|eet|eest|bst|edt|est|cdt|cst|mdt|mst|pdt|pst|"
+    r"aest|aedt|jst|kst|[+-]\d{2}:?\d{2})?)?"
 )
 _TAIL = r"\s*(?:г\.?|р\.?|roku|year)?\.?\s*"
 

@@ -138,6 +138,10 @@ def _follow_up(
     whole = find_date(line)
     if whole is not None:
         return ([index], None) if draft.take_date(whole) else None
+    trailing = _trailing_date(line)
+    if trailing is not None:  # "By Jane Doe, June 24, 2023": the date goes, the byline stays
+        date, kept, taken = trailing
+        return ([], (kept, taken)) if draft.take_date(date) else None
     spans = _spans(line)
     if len(spans) >= 2:
         for start, end in spans:
@@ -159,6 +163,17 @@ def _follow_up(
         if found is not None and draft.take_date(found):
             draft.site = line
             return [index, after], None
+    return None
+
+
+def _trailing_date(line: str) -> tuple[FoundDate, str, str] | None:
+    """A date closing a line after a comma ("By Jane Doe, June 24, 2023"): (date, rest, date text)."""
+    for comma in (i for i, ch in enumerate(line) if ch == ","):
+        rest, tail = line[:comma].strip(), line[comma + 1 :].strip()
+        if rest and _BYLINE.match(rest):
+            found = find_date(tail)
+            if found is not None:
+                return found, rest, tail
     return None
 
 

@@ -50,12 +50,11 @@ class RuleSet:
     packs: tuple[Pack, ...]
     exact: Mapping[str, tuple[Ordered, ...]]
     prefix: Mapping[str, tuple[Ordered, ...]]
-    regex: tuple[Ordered, ...]
     credit: tuple[Ordered, ...]
     labels: Mapping[str, str]
     #: regex rules by where a line stands ((head, tail) flags), then by the first word (or
     #: first word character) their match can start with (see regexinfo.py). A line thus meets
-    #: only the few rules that could match it, not the two hundred of all packs.
+    #: only the few rules that could match it, not the hundreds of all packs.
     by_place: Mapping[tuple[bool, bool], _Index]
     needles: _Needles
 
@@ -147,7 +146,6 @@ def build_ruleset(packs: tuple[Pack, ...]) -> RuleSet:
         packs=packs,
         exact=MappingProxyType({k: tuple(sorted(v, key=_order)) for k, v in exact.items()}),
         prefix=MappingProxyType({k: tuple(sorted(v, key=_order)) for k, v in prefix.items()}),
-        regex=tuple(regex),
         credit=tuple(item for item in regex if item[1].action == "credit"),
         labels=MappingProxyType({p.id: p.label for p in packs}),
         by_place=MappingProxyType(by_place),

@@ -19,7 +19,7 @@ from newsclean.errors import (
     RulePackError,
     UnsupportedInput,
 )
-from newsclean.pipeline import clean_file, clean_text
+from newsclean.pipeline import clean_file, clean_html, clean_text
 from newsclean.record import SCHEMA_VERSION, Article, ErrorRecord, Notice, Origin, Repair, json_schema
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -47,6 +47,7 @@ __all__ = [
     "UnsupportedInput",
     "__version__",
     "clean_file",
+    "clean_html",
     "clean_text",
     "iter_records",
     "json_schema",

@@ -25,6 +25,7 @@ from newsclean.errors import NewscleanError
 from newsclean.pipeline import clean_file, ruleset_for
 from newsclean.record import Article, ErrorRecord, Origin, Record, to_json
 from newsclean.sources import walk
+from newsclean.sources.folder import is_html_name
 
 _CHUNK = 32
 
@@ -63,7 +64,7 @@ def record_for(path: str, config: Config) -> Record:
 
 def _error(path: str, kind: str, message: str, stage: str | None, tb: str | None = None) -> ErrorRecord:
     return ErrorRecord(
-        origin=Origin(kind="text", location=path),
+        origin=Origin(kind="html" if is_html_name(path) else "text", location=path),
         error_type=kind,
         message=message,
         stage=stage,

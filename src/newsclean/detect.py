@@ -85,18 +85,28 @@ def _model() -> _Model:
     return _Model(languages=languages, vocab=vocab, log_probs=log_probs, table=table)
 
 
-def detect(text: str, config: DetectConfig | None = None) -> Detection:
-    """Detect the language of ``text``; never raises."""
+#: A declared language (``<html lang>``) wins when the text gives it at least this probability:
+#: close neighbours (nb/da, cs/sk, hr/sl) are where text alone is unsure, and where the
+#: publisher's declaration is the better evidence. Below it, the text wins and the caller warns.
+HINT_FLOOR = 0.02
+
+
+def detect(text: str, config: DetectConfig | None = None, *, hint: str | None = None) -> Detection:
+    """Detect the language of ``text``; never raises.
+
+    ``hint`` is a language the source declares (ISO 639-1). It decides between languages the
+    text leaves open (see ``HINT_FLOOR``) and names text too short to judge, with confidence 0.
+    """
     cfg = config or DetectConfig()
     sample = _prefix(text, cfg.prefix_chars)
     if len(_LETTER.findall(sample)) < cfg.min_letters:
-        return Detection(UNDETERMINED, 0.0)
+        return Detection(hint or UNDETERMINED, 0.0)
     if cfg.method == "langdetect":
         return _sampled(sample, cfg.seed)
-    return _scored(sample)
+    return _scored(sample, hint)
 
 
-def _scored(sample: str) -> Detection:
+def _scored(sample: str, hint: str | None = None) -> Detection:
     model = _model()
     indices = _ngram_indices(sample, model)
     if not indices:
@@ -107,6 +117,11 @@ def _scored(sample: str) -> Detection:
     posterior = np.exp(scores)
     posterior /= posterior.sum()
     best = int(posterior.argmax())
+    if hint is not None:
+        for column, name in enumerate(model.languages):
+            if _iso639_1(name) == hint and posterior[column] >= HINT_FLOOR:
+                best = column
+                break
     return Detection(_iso639_1(model.languages[best]), round(float(posterior[best]), 4))
 
 

@@ -59,6 +59,22 @@ def classify(authors: Iterable[str] = (), agencies: Iterable[str] = ()) -> Credi
     return Credits(authors=_unique(people), agencies=_unique(wires))
 
 
+# Desk and staff credits name no person: "Redaktion", "Staff", "Redacción / EFE" -> EFE only.
+_DESKS = frozenset(
+    {
+        "staff", "staff writer", "newsroom", "editorial staff", "editors", "the editors", "web desk",
+        "news desk", "redaktion", "red", "redacción", "redaccion", "rédaction", "la rédaction",
+        "redazione", "la redazione", "redação", "redacção", "redactie", "redakcja", "редакция",
+        "редакція", "agencies", "agences", "agenturen", "agencias", "agenzie",
+    }
+)  # fmt: skip
+
+
+def is_desk(name: str) -> bool:
+    """Whether a credited name is a desk or staff label rather than a person."""
+    return name.casefold().strip(_TRIM) in _DESKS
+
+
 def _unique(names: Iterable[str]) -> tuple[str, ...]:
     seen: set[str] = set()
     out = []

@@ -22,7 +22,7 @@ from newsclean.extract import FoundDate, Header, read_header, resolve
 from newsclean.people import classify
 from newsclean.record import Article, Notice, Origin, Repair, canonical_url, content_hash, make_id
 from newsclean.repair import repair
-from newsclean.sources import RawInput, decode, read_text_dump
+from newsclean.sources import RawInput, decode, decode_html, read_input
 
 _WORD = re.compile(r"\w+")
 _HEADER_RULE = "extract.header"
@@ -104,10 +104,40 @@ def clean_text(raw: str | bytes, *, source: str | None = None, config: Config | 
 
 
 def clean_file(path: str | Path, config: Config | None = None) -> Article:
-    """Read, decode and clean one text dump file."""
+    """Read, decode and clean one file: an HTML page or a text dump, decided by its content."""
     with attach(stage="read", location=str(path)):
-        raw = read_text_dump(path)
+        raw = read_input(path)
+    if raw.kind == "html":
+        from newsclean.htmlpipeline import process_html
+
+        return process_html(raw, config)
     return process(raw, config)
+
+
+def clean_html(
+    html: str | bytes, *, url: str | None = None, config: Config | None = None, source: str | None = None
+) -> Article:
+    """Clean one HTML page given as text or bytes (decoded from BOM, ``<meta charset>`` or detection).
+
+    ``url`` is where the page came from: it becomes ``url``, gives the site's time zone and a
+    date in its path, and is recorded; ``source`` is recorded as ``origin.location`` (default
+    the URL, else ``"<html>"``).
+    """
+    from newsclean.htmlpipeline import process_html
+
+    location = source or url or "<html>"
+    with attach(stage="read", location=location):
+        if isinstance(html, bytes):
+            text, encoding, how, notes = decode_html(html)
+            data = html
+        else:
+            if not html.strip():
+                raise UnsupportedInput("empty page: nothing to clean")
+            text, encoding, how, notes, data = html, "utf-8", "str", (), html.encode("utf-8", "surrogatepass")
+    raw = RawInput(
+        kind="html", location=location, data=data, text=text, encoding=encoding, notes=notes, encoding_source=how
+    )
+    return process_html(raw, config, url=url)
 
 
 def _date(

@@ -18,7 +18,7 @@ import msgspec
 
 from newsclean.clean.model import Removal
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 OriginKind = Literal["text", "html", "url", "warc"]
 PageType = Literal["article", "index", "paywall", "error", "empty"]
@@ -36,6 +36,10 @@ class Origin(msgspec.Struct, frozen=True, kw_only=True):
     kind: Annotated[OriginKind, _doc("text dump, saved HTML page, fetched URL or WARC record")]
     location: Annotated[str, _doc("path or URL of the input, as given")]
     fetched_at: Annotated[str | None, _doc("ISO 8601 time of the download, for fetched inputs")] = None
+    encoding: Annotated[str | None, _doc("character encoding the input bytes were decoded from")] = None
+    encoding_source: Annotated[
+        str | None, _doc("how the encoding was chosen: bom, meta (the page declares it), utf-8, detected")
+    ] = None
 
 
 class Repair(msgspec.Struct, frozen=True, kw_only=True):
@@ -77,6 +81,10 @@ class Article(msgspec.Struct, frozen=True, kw_only=True, tag_field="record", tag
     removed: Annotated[tuple[Removal, ...], _doc("every span removed from the input, in input order")] = ()
     repairs: Annotated[tuple[Repair, ...], _doc("text repairs applied, by kind")] = ()
     warnings: Annotated[tuple[Notice, ...], _doc("what was guessed or degraded")] = ()
+    provenance: Annotated[
+        dict[str, str],
+        _doc("where each metadata field was read, e.g. {'published': 'json-ld', 'title': 'meta:og:title'}"),
+    ] = {}
 
 
 class ErrorRecord(msgspec.Struct, frozen=True, kw_only=True, tag_field="record", tag="error"):

@@ -5,6 +5,7 @@ InputError that says what is wrong with the file.
 """
 
 from newsclean.sources.folder import SKIPPED_NOTE, Walk, walk
+from newsclean.sources.htmlfile import decode_html, looks_like_html, read_input
 from newsclean.sources.raw import RawInput
 from newsclean.sources.textdump import decode, read_text_dump
 
@@ -13,6 +14,9 @@ __all__ = [
     "SKIPPED_NOTE",
     "Walk",
     "decode",
+    "decode_html",
+    "looks_like_html",
+    "read_input",
     "read_text_dump",
     "walk",
 ]

@@ -1,7 +1,8 @@
 """Walk the paths a user gave into a sorted list of input files.
 
 Files named on the command line are always inputs, whatever their name. Inside folders we take
-the kinds we read (``.txt``, ``.text``, and files without an extension) and count the rest as
+the kinds we read (``.txt``, ``.text``, ``.html``, ``.htm``, ``.xhtml``, their ``.gz``
+forms, and files without an extension; which reader applies is decided later by content) and count the rest as
 skipped, so a README or a JSON sidecar next to the dumps does not become an "article". Hidden
 files and folders (a leading dot) are passed over. The order is sorted by path, so output order
 never depends on the file system or on the number of workers.
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 SKIPPED_NOTE = "not a kind newsclean reads (name the file explicitly to process it anyway)"
 
 
@@ -47,5 +49,11 @@ def walk(paths: Iterable[str | Path]) -> Walk:
 
 def is_input_name(name: str) -> bool:
     """Whether a file found inside a folder is an input, judged by its name."""
-    suffix = Path(name).suffix.lower()
-    return suffix in TEXT_SUFFIXES or suffix == ""
+    lower = name.lower().removesuffix(".gz")
+    suffix = Path(lower).suffix
+    return suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES or suffix == ""
+
+
+def is_html_name(name: str) -> bool:
+    """Whether a name says HTML (``page.html``, ``page.htm.gz``); content decides in the end."""
+    return Path(name.lower().removesuffix(".gz")).suffix in HTML_SUFFIXES

@@ -22,3 +22,5 @@ class RawInput:
     text: str
     encoding: str
     notes: tuple[tuple[str, str], ...] = ()
+    # How ``encoding`` was chosen: "bom", "meta" (the page's declaration), "utf-8", "detected".
+    encoding_source: str = "utf-8"

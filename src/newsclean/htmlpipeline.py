@@ -19,7 +19,7 @@ from newsclean.detect import detect
 from newsclean.errors import NoMainContent, attach
 from newsclean.extract.htmldates import normalize, published_date, search_page, to_local
 from newsclean.extract.htmlmeta import PageMeta, read_meta, title_site
-from newsclean.extract.maintext import main_text
+from newsclean.extract.maintext import Block, main_text
 from newsclean.extract.pagetype import classify_page, wall_rule
 from newsclean.people import Credits, classify, is_desk
 from newsclean.pipeline import ruleset_for
@@ -52,6 +52,9 @@ def process_html(raw: RawInput, config: Config | None = None, *, url: str | None
     title = meta.title
     with attach(stage="clean", location=raw.location):
         title_removals = _drop_title(lines, (title, meta.h1))
+        if STANDFIRST:
+            title_removals += _drop_standfirst(lines, meta.description)
+        title_removals += _drop_teasers(lines, blocks)
         rules = ruleset_for(cfg)
         cleaned = clean(lines, rules, max_chars=cfg.clean.max_removed_chars)
         byline = clean([meta.byline], rules) if meta.byline else None
@@ -141,6 +144,67 @@ def _drop_title(lines: list[str], titles: tuple[str | None, ...]) -> list[Remova
                 Removal(stage="extract", rule=_TITLE_RULE, action="header", line=index + 1, end_line=index + 1, text=line)
             )
             lines[index] = ""
+    return removals
+
+
+STANDFIRST = False
+_TEASER_RULE = "extract.link-list"
+_STANDFIRST_RULE = "extract.standfirst"
+_HEADING_WORDS = 8
+SINGLE_WORDS = 20
+
+
+def _drop_standfirst(lines: list[str], description: str | None) -> list[Removal]:
+    """A standfirst that repeats the page's description goes to ``description``, not the body."""
+    if not description:
+        return []
+    key = _KEY.sub(" ", description.casefold()).strip()
+    seen = 0
+    for index, line in enumerate(lines):
+        if not line:
+            continue
+        seen += 1
+        if seen > _HEAD_LINES:
+            break
+        if _KEY.sub(" ", line.casefold()).strip() == key and index + 1 < len(lines):
+            lines[index] = ""
+            return [Removal(stage="extract", rule=_STANDFIRST_RULE, action="header", line=index + 1, end_line=index + 1, text=line)]
+    return []
+
+
+def _drop_teasers(lines: list[str], blocks: tuple[Block, ...]) -> list[Removal]:
+    """Runs of blocks that are nothing but links (related-story rails, "more from" lists).
+
+    Two or more such blocks in a row anywhere, or one at the very end, are navigation, not
+    prose; a short heading right before such a run ("Related", "Don't miss") goes with it.
+    """
+    removals: list[Removal] = []
+    n = len(lines)
+    index = 0
+    while index < n:
+        if not (lines[index] and blocks[index].linked):
+            index += 1
+            continue
+        end = index
+        while end + 1 < n and (not lines[end + 1] or blocks[end + 1].linked):
+            end += 1
+        count = sum(1 for i in range(index, end + 1) if lines[i])
+        at_tail = not any(lines[end + 1 :])
+        short = count == 1 and len(lines[index].split()) <= SINGLE_WORDS
+        if count >= 2 or at_tail or short:
+            start = index
+            before = index - 1
+            while before >= 0 and not lines[before]:
+                before -= 1
+            if before >= 0 and blocks[before].kind == "head" and len(lines[before].split()) <= _HEADING_WORDS:
+                start = before
+            for i in range(start, end + 1):
+                if lines[i]:
+                    removals.append(
+                        Removal(stage="extract", rule=_TEASER_RULE, action="drop", line=i + 1, end_line=i + 1, text=lines[i])
+                    )
+                    lines[i] = ""
+        index = end + 1
     return removals
 
 

@@ -33,6 +33,7 @@ class Block:
 
     kind: str
     text: str
+    linked: bool = False  # the whole block is link text (a teaser, a menu entry), not prose
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ def _extract(tree: lxml_html.HtmlElement, url: str | None, *, fast: bool) -> tup
         include_comments=False,
         include_tables=True,
         include_formatting=False,
-        include_links=False,
+        include_links=True,
         include_images=False,
         with_metadata=False,
         output_format="python",
@@ -77,25 +78,49 @@ def _extract(tree: lxml_html.HtmlElement, url: str | None, *, fast: bool) -> tup
 
 
 def _blocks(body: etree._Element) -> list[Block]:
-    out: list[Block] = []
+    out: list[Block] = [Block("p", t) for t in _split(body.text)]
     for child in body:
-        tag = child.tag
-        if tag == "list":
-            out.extend(Block("item", t) for item in child.iter("item") for t in _lines(item, skip="list"))
-        elif tag == "table":
-            for row in child.iter("row"):
-                cells = [" ".join(_lines(cell)) for cell in row.iter("cell")]
-                text = " | ".join(c for c in cells if c)
-                if text:
-                    out.append(Block("row", text))
-        elif tag == "quote" and any(sub.tag in {"p", "list"} for sub in child):
-            out.extend(Block("quote", t) for t in _lines(child))
-        elif tag in {"graphic", "lb"}:
-            continue
-        else:
-            kind = tag if tag in {"head", "quote", "code"} else "p"
-            out.extend(Block(kind, t) for t in _lines(child))
+        _block(child, out)
+        out.extend(Block("p", t) for t in _split(child.tail))  # text between blocks is prose too
     return out
+
+
+def _split(text: str | None) -> list[str]:
+    if not text or not text.strip():
+        return []
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return [line for line in lines if line]
+
+
+def _linked(element: etree._Element) -> bool:
+    """Whether every word of the element sits inside a link (``<ref>``)."""
+    total = len(_WORD.findall("".join(element.itertext())))
+    if not total:
+        return False
+    inside = sum(len(_WORD.findall("".join(ref.itertext()))) for ref in element.iter("ref"))
+    return inside >= total
+
+
+def _block(child: etree._Element, out: list[Block]) -> None:
+    tag = child.tag
+    if tag == "list":
+        for item in child.iter("item"):
+            linked = _linked(item)
+            out.extend(Block("item", t, linked) for t in _lines(item, skip="list"))
+    elif tag == "table":
+        for row in child.iter("row"):
+            cells = [" ".join(_lines(cell)) for cell in row.iter("cell")]
+            text = " | ".join(c for c in cells if c)
+            if text:
+                out.append(Block("row", text))
+    elif tag == "quote" and any(sub.tag in {"p", "list"} for sub in child):
+        out.extend(Block("quote", t) for t in _lines(child))
+    elif tag in {"graphic", "lb"}:
+        return
+    else:
+        kind = tag if tag in {"head", "quote", "code"} else "p"
+        linked = _linked(child)
+        out.extend(Block(kind, t, linked) for t in _lines(child))
 
 
 def _lines(element: etree._Element, skip: str | None = None) -> list[str]:

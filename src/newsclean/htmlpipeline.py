@@ -54,6 +54,8 @@ def process_html(raw: RawInput, config: Config | None = None, *, url: str | None
         title_removals = _drop_title(lines, (title, meta.h1))
         if STANDFIRST:
             title_removals += _drop_standfirst(lines, meta.description)
+        title_removals += _drop_dateline(lines)
+        title_removals += _drop_kicker(lines, blocks)
         title_removals += _drop_teasers(lines, blocks)
         rules = ruleset_for(cfg)
         cleaned = clean(lines, rules, max_chars=cfg.clean.max_removed_chars)
@@ -169,6 +171,70 @@ def _drop_standfirst(lines: list[str], description: str | None) -> list[Removal]
         if _KEY.sub(" ", line.casefold()).strip() == key and index + 1 < len(lines):
             lines[index] = ""
             return [Removal(stage="extract", rule=_STANDFIRST_RULE, action="header", line=index + 1, end_line=index + 1, text=line)]
+    return []
+
+
+_DATE_TOKEN = re.compile(
+    r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[:h]\d{2}(?:\s*(?:uhr|h|am|pm|a\.m\.|p\.m\.))?"
+    r"|\d{1,2}\.?\s+(?:de\s+)?[^\W\d]{3,}\.?,?\s+(?:de\s+)?\d{4}|[^\W\d]{3,}\.?\s+\d{1,2},?\s+\d{4}",
+    re.IGNORECASE,
+)
+_DATELINE_WORDS = 14
+_DATELINE_REST = 4
+_DATELINE_RULE = "extract.dateline"
+
+
+def _drop_dateline(lines: list[str]) -> list[Removal]:
+    """A short line at the top that is a date with a few labels ("Politik · 4. Juni 2024, 12:18").
+
+    The page's dates come from its metadata; the visible stamp is chrome. Prose that mentions a
+    date has more words around it, or ends as a sentence does.
+    """
+    removals = []
+    seen = 0
+    for index, line in enumerate(lines):
+        if not line:
+            continue
+        seen += 1
+        if seen > _HEAD_LINES:
+            break
+        if len(line.split()) > _DATELINE_WORDS or line.rstrip().endswith((".", "!", "?", "…")):
+            continue
+        if not _DATE_TOKEN.search(line):
+            continue
+        rest = _WORD.findall(_DATE_TOKEN.sub(" ", line))
+        if len(rest) <= _DATELINE_REST:
+            removals.append(
+                Removal(stage="extract", rule=_DATELINE_RULE, action="header", line=index + 1, end_line=index + 1, text=line)
+            )
+            lines[index] = ""
+    return removals
+
+
+_KICKER_WORDS = 3
+_KICKER_RULE = "extract.kicker"
+
+
+def _drop_kicker(lines: list[str], blocks: tuple[Block, ...]) -> list[Removal]:
+    """A section label above the article ("Politics", "Cronaca · Viabilità") is not body text.
+
+    Only the very first line, and only when it is a few words without digits or sentence
+    punctuation and is not marked up as a heading (subheadings are the article's own).
+    """
+    for index, line in enumerate(lines):
+        if not line:
+            continue
+        words = line.split()
+        if (
+            blocks[index].kind != "head"
+            and len(words) <= _KICKER_WORDS
+            and not any(ch.isdigit() for ch in line)
+            and not line.rstrip().endswith((".", "!", "?", ":", "…", "\"", "”", "»"))
+            and any(len(rest.split()) > _DATELINE_WORDS for rest in lines[index + 1 :] if rest)
+        ):
+            lines[index] = ""
+            return [Removal(stage="extract", rule=_KICKER_RULE, action="header", line=index + 1, end_line=index + 1, text=line)]
+        return []
     return []
 
 

@@ -56,7 +56,7 @@ _META_LANG = ("content-language", "og:locale", "dc.language", "language")
 _BYLINE_XPATH = (
     "//*[@rel='author' or @itemprop='author' or contains(concat(' ', normalize-space(@class), ' '), ' byline ')"
     " or contains(@class, 'byline') or contains(@class, 'author-name') or contains(@class, 'article-author')"
-    " or contains(@class, 'story-author') or @data-testid='byline']"
+    " or contains(@class, 'story-author') or @data-testid='byline' or contains(@class, 'autor')]"
 )
 
 

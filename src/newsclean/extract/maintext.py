@@ -27,6 +27,20 @@ MIN_WORDS = 60
 _PAGE_RATIO = 4
 
 
+# Containers whose id or class names a comment section, a cookie banner or a newsletter box in
+# the languages we serve. trafilatura knows the English names only ("comment"); a German
+# "kommentare" section otherwise ends up in the article text.
+_BOILERPLATE_NAMES = (
+    "kommentar", "commentaire", "comentario", "commenti", "comentári", "komentarz", "reacties",
+    "комментар", "коментар", "cookie", "consent", "newsletter",
+)  # fmt: skip
+PRUNE_XPATH = (
+    "//*[self::section or self::div or self::aside or self::form or self::ol or self::ul][@class or @id]["
+    + " or ".join(f"contains(@class, '{name}') or contains(@id, '{name}')" for name in _BOILERPLATE_NAMES)
+    + "]"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Block:
     """One unit of main text: ``kind`` is p, head, item, quote, row or code."""
@@ -70,6 +84,7 @@ def _extract(tree: lxml_html.HtmlElement, url: str | None, *, fast: bool) -> tup
         include_images=False,
         with_metadata=False,
         output_format="python",
+        prune_xpath=PRUNE_XPATH,
     )
     body = getattr(document, "body", None)
     if body is None:

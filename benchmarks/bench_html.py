@@ -62,7 +62,9 @@ def bench_text() -> list[tuple[str, str, str]]:
     rows = []
     start = time.perf_counter()
     baseline = {key: trafilatura.extract(html, include_comments=False) for key, (html, _url) in pages.items()}
-    rows.append(("scrapinghub", "trafilatura `extract(html, include_comments=False)`", score("text", baseline)))
+    rows.append(
+        ("scrapinghub", "trafilatura `extract(html, include_comments=False)`", score("text", baseline))
+    )
     print(rows[-1], f"{time.perf_counter() - start:.1f} s", flush=True)
     start = time.perf_counter()
     ours = {key: clean_html(html).text for key, (html, _url) in pages.items()}
@@ -119,7 +121,11 @@ def bench_speed(repeat: int) -> list[tuple[str, str, str]]:
     theirs = _timed(_theirs, pages, repeat)
     ours = _timed(_ours, pages, repeat)
     rows = [
-        ("speed", "trafilatura `extract(with_metadata=True)`, 1 process", f"{len(pages) / theirs:.1f} pages/s"),
+        (
+            "speed",
+            "trafilatura `extract(with_metadata=True)`, 1 process",
+            f"{len(pages) / theirs:.1f} pages/s",
+        ),
         (
             "speed",
             "newsclean full record (`clean_html`), 1 process",
@@ -133,7 +139,13 @@ def bench_speed(repeat: int) -> list[tuple[str, str, str]]:
         one = _best(lambda: pool.map(_work, [(work, True)]), repeat)
     with context.Pool(2) as pool:
         two = _best(lambda: pool.map(_work, [(work[0::2], True), (work[1::2], True)]), repeat)
-    rows.append(("speed", "newsclean, 2 workers vs 1", f"{len(work) / two:.1f} vs {len(work) / one:.1f} pages/s: {one / two:.2f}×"))
+    rows.append(
+        (
+            "speed",
+            "newsclean, 2 workers vs 1",
+            f"{len(work) / two:.1f} vs {len(work) / one:.1f} pages/s: {one / two:.2f}×",
+        )
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("speed", "peak RSS of the measuring process", f"{peak:.0f} MiB"))
     for row in rows:
@@ -151,7 +163,9 @@ def _best(fn: Callable[[], object], repeat: int) -> float:
 
 
 def write(rows: list[tuple[str, str, str]]) -> None:
-    versions = ", ".join(f"{p} {version(p)}" for p in ("newsclean", "trafilatura", "htmldate", "lxml", "langdetect"))
+    versions = ", ".join(
+        f"{p} {version(p)}" for p in ("newsclean", "trafilatura", "htmldate", "lxml", "langdetect")
+    )
     lines = [
         MARK_START,
         f"Measured {datetime.date.today().isoformat()} with {versions}, Python {sys.version.split()[0]}.",
@@ -167,7 +181,9 @@ def write(rows: list[tuple[str, str, str]]) -> None:
         tail = rest.split(MARK_END, 1)[1]
         text = head + "\n".join(lines) + tail
     else:
-        text = text.rstrip("\n") + "\n\n## HTML pages (`benchmarks/bench_html.py`)\n\n" + "\n".join(lines) + "\n"
+        text = (
+            text.rstrip("\n") + "\n\n## HTML pages (`benchmarks/bench_html.py`)\n\n" + "\n".join(lines) + "\n"
+        )
     DOCS.write_text(text, "utf-8")
 
 

@@ -24,15 +24,36 @@ GOLDEN = FIXTURES / "golden"
 SHARED = ROOT.parent / "shared"
 
 
+HTML = FIXTURES / "html"
+
+
 def dump_paths() -> list[Path]:
     """Every text-dump fixture, sorted."""
     return sorted(DUMPS.glob("*.txt"))
 
 
+def html_paths() -> list[Path]:
+    """Every HTML page fixture, sorted."""
+    return sorted(p for p in HTML.iterdir() if p.is_file() and p.name.split(".", 1)[-1] in {"html", "htm"})
+
+
+def stem(path: Path) -> str:
+    """A fixture's name without any extension (``page.html`` and ``page.htm`` alike)."""
+    return path.name.split(".", 1)[0]
+
+
 def expectation(path: Path) -> dict[str, Any]:
-    """The snippet expectations written for a fixture dump."""
-    data: dict[str, Any] = json.loads((DUMPS / "expected" / f"{path.stem}.expected.json").read_text("utf-8"))
+    """The snippet expectations written for a fixture (dump or page)."""
+    data: dict[str, Any] = json.loads(
+        (path.parent / "expected" / f"{stem(path)}.expected.json").read_text("utf-8")
+    )
     return data
+
+
+def golden_path(path: Path) -> Path:
+    """Where a fixture's golden record lives: fixtures/golden/ for dumps, fixtures/golden/html/ for pages."""
+    sub = GOLDEN / "html" if path.parent == HTML else GOLDEN
+    return sub / f"{stem(path)}.record.json"
 
 
 def squash(text: str | None) -> str:
@@ -66,6 +87,16 @@ def failed_checks(record: dict[str, Any], exp: dict[str, Any]) -> Iterator[str]:
         options = exp["starts_with"] if isinstance(exp["starts_with"], list) else [exp["starts_with"]]
         if not any(flat.startswith(squash(o)) for o in options):
             yield f"starts_with: text starts {flat[:80]!r}"
+    if "description" in exp and record.get("description") != exp["description"]:
+        yield f"description: got {record.get('description')!r}"
+    got_tags = [t.casefold() for t in record.get("tags") or []]
+    for tag in exp.get("tags", []):
+        if tag.casefold() not in got_tags:
+            yield f"tags: {tag!r} missing from {record.get('tags')!r}"
+    codes = [w["code"] for w in record.get("warnings") or []]
+    for code in exp.get("warnings", []):
+        if code not in codes:
+            yield f"warnings: {code!r} missing from {codes!r}"
     if "ends_with" in exp and not flat.endswith(squash(exp["ends_with"])):
         yield f"ends_with: text ends {flat[-80:]!r}"
     for snippet in exp.get("must_keep", []):

@@ -27,11 +27,15 @@ def main() -> None:
     os.chdir(ROOT)
     out = ROOT / "fixtures" / "golden"
     out.mkdir(exist_ok=True)
-    for old in out.glob("*.record.json"):
+    from tests.conftest import dump_paths, golden_path, html_paths
+
+    (out / "html").mkdir(exist_ok=True)
+    for old in [*out.glob("*.record.json"), *out.glob("html/*.record.json")]:
         old.unlink()
-    for path in sorted((ROOT / "fixtures" / "dumps").glob("*.txt")):
-        (out / f"{path.stem}.record.json").write_text(golden_json(path), encoding="utf-8")
-    print(f"wrote {len(list(out.glob('*.record.json')))} golden records to {out.relative_to(ROOT)}")
+    paths = dump_paths() + html_paths()
+    for path in paths:
+        golden_path(path).write_text(golden_json(path), encoding="utf-8")
+    print(f"wrote {len(paths)} golden records to {out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import GOLDEN, ROOT, dump_paths
+from tests.conftest import GOLDEN, ROOT, dump_paths, golden_path, html_paths, stem
 from tests.regenerate_goldens import golden_json
 
-PATHS = dump_paths()
+PATHS = dump_paths() + html_paths()
 
 
-@pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
+@pytest.mark.parametrize("path", PATHS, ids=[stem(p) for p in PATHS])
 def test_record_equals_golden(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    golden = GOLDEN / f"{path.stem}.record.json"
+    golden = golden_path(path)
     assert golden.exists(), f"no golden for {path.name}: run `make goldens`"
     monkeypatch.chdir(ROOT)
     assert golden_json(path) == golden.read_text("utf-8"), (
@@ -26,6 +26,7 @@ def test_record_equals_golden(path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_no_orphan_goldens() -> None:
-    stems = {p.stem for p in PATHS}
-    assert {g.name.removesuffix(".record.json") for g in GOLDEN.glob("*.record.json")} == stems
+    assert set(GOLDEN.glob("*.record.json")) | set(GOLDEN.glob("html/*.record.json")) == {
+        golden_path(p) for p in PATHS
+    }
     assert GOLDEN.is_dir()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from newsclean.clean import clean
+from newsclean.clean import clean, load_ruleset
 from newsclean.clean.model import Removal
 from newsclean.config import Config
 from newsclean.detect import detect
@@ -22,7 +22,6 @@ from newsclean.extract.htmlmeta import PageMeta, read_meta, title_site
 from newsclean.extract.maintext import Block, main_text
 from newsclean.extract.pagetype import classify_page, wall_rule
 from newsclean.people import Credits, classify, is_desk
-from newsclean.pipeline import ruleset_for
 from newsclean.record import Article, Notice, Origin, Repair, canonical_url, content_hash, make_id
 from newsclean.repair import repair
 from newsclean.sources import RawInput
@@ -57,7 +56,7 @@ def process_html(raw: RawInput, config: Config | None = None, *, url: str | None
         title_removals += _drop_dateline(lines)
         title_removals += _drop_kicker(lines, blocks)
         title_removals += _drop_teasers(lines, blocks)
-        rules = ruleset_for(cfg)
+        rules = load_ruleset(cfg.clean.packs, cfg.clean.extra_pack_dirs)
         cleaned = clean(lines, rules, max_chars=cfg.clean.max_removed_chars)
         byline = clean([meta.byline], rules) if meta.byline else None
     text = cleaned.text
@@ -65,7 +64,12 @@ def process_html(raw: RawInput, config: Config | None = None, *, url: str | None
     detection = detect(text, cfg.detect, hint=declared)
     notes = [*raw.notes]
     if declared and detection.language not in {declared, "und"}:
-        notes.append(("language_mismatch", f"the page declares {meta.language!r}; the text reads as {detection.language}"))
+        notes.append(
+            (
+                "language_mismatch",
+                f"the page declares {meta.language!r}; the text reads as {detection.language}",
+            )
+        )
     page_url = url or _absolute(meta.canonical_url)
     published, source = published_date(
         meta.published,
@@ -97,7 +101,9 @@ def process_html(raw: RawInput, config: Config | None = None, *, url: str | None
         jsonld_types=tuple(meta.jsonld_types),
     )
     if extracted.fallback:
-        notes.append(("fallback_extraction", "little main text at first; a second, recall-focused pass found it"))
+        notes.append(
+            ("fallback_extraction", "little main text at first; a second, recall-focused pass found it")
+        )
     if kind.code is not None:
         notes.append((kind.code, kind.reason))
     if "\ufffd" in text:
@@ -113,7 +119,9 @@ def process_html(raw: RawInput, config: Config | None = None, *, url: str | None
         url=url or page_url,
         canonical_url=canonical,
         id=make_id(canonical_url=canonical, raw=raw.data),
-        origin=Origin(kind="html", location=raw.location, encoding=raw.encoding, encoding_source=raw.encoding_source),
+        origin=Origin(
+            kind="html", location=raw.location, encoding=raw.encoding, encoding_source=raw.encoding_source
+        ),
         title=title,
         site_name=site,
         published=published,
@@ -143,7 +151,14 @@ def _drop_title(lines: list[str], titles: tuple[str | None, ...]) -> list[Remova
     for index, line in enumerate(lines[:_HEAD_LINES]):
         if line and _KEY.sub(" ", line.casefold()).strip() in keys:
             removals.append(
-                Removal(stage="extract", rule=_TITLE_RULE, action="header", line=index + 1, end_line=index + 1, text=line)
+                Removal(
+                    stage="extract",
+                    rule=_TITLE_RULE,
+                    action="header",
+                    line=index + 1,
+                    end_line=index + 1,
+                    text=line,
+                )
             )
             lines[index] = ""
     return removals
@@ -170,7 +185,16 @@ def _drop_standfirst(lines: list[str], description: str | None) -> list[Removal]
             break
         if _KEY.sub(" ", line.casefold()).strip() == key and index + 1 < len(lines):
             lines[index] = ""
-            return [Removal(stage="extract", rule=_STANDFIRST_RULE, action="header", line=index + 1, end_line=index + 1, text=line)]
+            return [
+                Removal(
+                    stage="extract",
+                    rule=_STANDFIRST_RULE,
+                    action="header",
+                    line=index + 1,
+                    end_line=index + 1,
+                    text=line,
+                )
+            ]
     return []
 
 
@@ -205,7 +229,14 @@ def _drop_dateline(lines: list[str]) -> list[Removal]:
         rest = _WORD.findall(_DATE_TOKEN.sub(" ", line))
         if len(rest) <= _DATELINE_REST:
             removals.append(
-                Removal(stage="extract", rule=_DATELINE_RULE, action="header", line=index + 1, end_line=index + 1, text=line)
+                Removal(
+                    stage="extract",
+                    rule=_DATELINE_RULE,
+                    action="header",
+                    line=index + 1,
+                    end_line=index + 1,
+                    text=line,
+                )
             )
             lines[index] = ""
     return removals
@@ -229,11 +260,20 @@ def _drop_kicker(lines: list[str], blocks: tuple[Block, ...]) -> list[Removal]:
             blocks[index].kind != "head"
             and len(words) <= _KICKER_WORDS
             and not any(ch.isdigit() for ch in line)
-            and not line.rstrip().endswith((".", "!", "?", ":", "…", "\"", "”", "»"))
+            and not line.rstrip().endswith((".", "!", "?", ":", "…", '"', "”", "»"))
             and any(len(rest.split()) > _DATELINE_WORDS for rest in lines[index + 1 :] if rest)
         ):
             lines[index] = ""
-            return [Removal(stage="extract", rule=_KICKER_RULE, action="header", line=index + 1, end_line=index + 1, text=line)]
+            return [
+                Removal(
+                    stage="extract",
+                    rule=_KICKER_RULE,
+                    action="header",
+                    line=index + 1,
+                    end_line=index + 1,
+                    text=line,
+                )
+            ]
         return []
     return []
 
@@ -267,7 +307,14 @@ def _drop_teasers(lines: list[str], blocks: tuple[Block, ...]) -> list[Removal]:
             for i in range(start, end + 1):
                 if lines[i]:
                     removals.append(
-                        Removal(stage="extract", rule=_TEASER_RULE, action="drop", line=i + 1, end_line=i + 1, text=lines[i])
+                        Removal(
+                            stage="extract",
+                            rule=_TEASER_RULE,
+                            action="drop",
+                            line=i + 1,
+                            end_line=i + 1,
+                            text=lines[i],
+                        )
                     )
                     lines[i] = ""
         index = end + 1

@@ -65,7 +65,9 @@ def process(raw: RawInput, config: Config | None = None) -> Article:
         url=header.url,
         canonical_url=canonical,
         id=make_id(canonical_url=canonical, raw=raw.data),
-        origin=Origin(kind=raw.kind, location=raw.location),
+        origin=Origin(
+            kind=raw.kind, location=raw.location, encoding=raw.encoding, encoding_source=_encoding_source(raw)
+        ),
         title=header.title,
         site_name=site,
         published=published,
@@ -135,9 +137,22 @@ def clean_html(
                 raise UnsupportedInput("empty page: nothing to clean")
             text, encoding, how, notes, data = html, "utf-8", "str", (), html.encode("utf-8", "surrogatepass")
     raw = RawInput(
-        kind="html", location=location, data=data, text=text, encoding=encoding, notes=notes, encoding_source=how
+        kind="html",
+        location=location,
+        data=data,
+        text=text,
+        encoding=encoding,
+        notes=notes,
+        encoding_source=how,
     )
     return process_html(raw, config, url=url)
+
+
+def _encoding_source(raw: RawInput) -> str:
+    """How a dump's encoding was chosen (text dumps carry no declaration to read)."""
+    if any(code == "encoding_guessed" for code, _ in raw.notes):
+        return "detected"
+    return "utf-8" if raw.encoding == "utf-8" else "bom"
 
 
 def _date(

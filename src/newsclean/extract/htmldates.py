@@ -25,8 +25,8 @@ _URL_DATE = re.compile(
     r"|/(?P<y2>(?:19|20)\d{2})(?P<m2>0[1-9]|1[0-2])(?P<d2>0[1-9]|[12]\d|3[01])(?:/|[_-]|\.html?|$)",
     re.IGNORECASE,
 )
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}  # fmt: skip
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES, start=1)}
 _MIN_YEAR = 1990
 
 
@@ -81,7 +81,9 @@ def search_page(tree: lxml_html.HtmlElement, url: str | None) -> str | None:
     from htmldate import find_date as htmldate_find
 
     try:
-        found = htmldate_find(tree, url=url, original_date=True, extensive_search=True, outputformat="%Y-%m-%d")
+        found = htmldate_find(
+            tree, url=url, original_date=True, extensive_search=True, outputformat="%Y-%m-%d"
+        )
     except Exception:  # noqa: BLE001 - a third-party heuristic failing means "no date", not a crash
         return None
     return found if isinstance(found, str) else None

@@ -26,7 +26,8 @@ from lxml import html as lxml_html
 _ARTICLE_TYPES = frozenset(
     {
         "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
-        "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting", "scholarlyarticle", "techarticle", "report", "socialmediaposting",
+        "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
+        "scholarlyarticle", "techarticle", "report", "socialmediaposting",
         "posting", "review", "satiricalarticle", "advertisercontentarticle", "medicalscholarlyarticle",
     }
 )  # fmt: skip
@@ -50,11 +51,19 @@ _META_MODIFIED = (
     "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
     "article.updated", "dc.date.modified", "dcterms.modified", "last-modified", "lastmod", "revised",
 )  # fmt: skip
-_META_AUTHOR = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "creator")
+_META_AUTHOR = (
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "byl",
+    "creator",
+)
 _META_TAGS = ("article:tag", "news_keywords", "keywords", "parsely-tags", "sailthru.tags", "article:section")
 _META_LANG = ("content-language", "og:locale", "dc.language", "language")
 _BYLINE_XPATH = (
-    "//*[@rel='author' or @itemprop='author' or contains(concat(' ', normalize-space(@class), ' '), ' byline ')"
+    "//*[@rel='author' or @itemprop='author'"
     " or contains(@class, 'byline') or contains(@class, 'author-name') or contains(@class, 'article-author')"
     " or contains(@class, 'story-author') or @data-testid='byline' or contains(@class, 'autor')]"
 )
@@ -166,7 +175,9 @@ def _from_jsonld(meta: PageMeta, obj: dict[str, Any]) -> None:
         if free is not None and meta.free is None:
             meta.free = str(free).strip().lower() not in {"false", "0", "no"}
             meta.sources["free"] = "json-ld"
-        for part in obj.get("hasPart") or [] if isinstance(obj.get("hasPart"), list) else [obj.get("hasPart")]:
+        for part in (
+            obj.get("hasPart") or [] if isinstance(obj.get("hasPart"), list) else [obj.get("hasPart")]
+        ):
             if isinstance(part, dict) and isinstance(part.get("cssSelector"), str):
                 meta.paywall_selectors.append(part["cssSelector"])
     elif any(k in _PAGE_TYPES for k in kinds):
@@ -186,7 +197,11 @@ def _people(value: Any) -> tuple[list[str], list[str]]:
         elif isinstance(item, dict):
             name = _text(item.get("name"))
             if name:
-                (orgs if "organization" in _types(item) or "newsmediaorganization" in _types(item) else people).append(name)
+                (
+                    orgs
+                    if "organization" in _types(item) or "newsmediaorganization" in _types(item)
+                    else people
+                ).append(name)
     return [p for p in people if p], orgs
 
 
@@ -242,7 +257,8 @@ def _from_meta(meta: PageMeta, tags: dict[str, list[str]]) -> None:
                 values = [k for v in tags[key] for k in _keywords(v)]
                 meta.put("tags", list(dict.fromkeys(values)), f"meta:{key}")
                 break
-    meta.og_type = (tags.get("og:type") or [None])[0]
+    og_types = tags.get("og:type")
+    meta.og_type = og_types[0] if og_types else None
 
 
 def _from_markup(meta: PageMeta, tree: lxml_html.HtmlElement) -> None:

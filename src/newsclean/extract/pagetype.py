@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from lxml import html as lxml_html
 
 _NOT_FOUND = re.compile(
-    r"\b(?:404|page not found|not found|no longer available|page (?:you requested )?(?:does not|doesn't) exist"
+    r"\b(?:404|page not found|not found|no longer available"
+    r"|page (?:you requested )?(?:does not|doesn't) exist"
     r"|seite nicht gefunden|nicht gefunden|page introuvable|page non trouvée|página no encontrada"
     r"|no se ha encontrado|pagina non trovata|página não encontrada|pagina niet gevonden"
     r"|nie znaleziono|strony nie znaleziono|страница не найдена|сторінку не знайдено|сторінка не знайдена)\b",

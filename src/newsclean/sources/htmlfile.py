@@ -136,4 +136,3 @@ def declared_charset(data: bytes) -> str | None:
         return None
     # utf-16 declared in an ASCII-compatible page is a known lie: browsers read such pages as UTF-8.
     return "utf-8" if name.startswith("utf-16") else name
-

@@ -37,6 +37,7 @@ test: lint typecheck unit
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_textdumps.py
 	$(BIN)/python benchmarks/bench_langid.py
+	$(BIN)/python benchmarks/bench_html.py all --write
 
 # Rewrite fixtures/golden/ from the current code; review the diff before committing.
 goldens: $(VENV)/.dev-installed

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from newsclean.clean import clean, load_ruleset
+from newsclean.clean import Cleaned, clean, ruleset_for
 from newsclean.clean.model import Removal
 from newsclean.config import Config
 from newsclean.detect import detect
@@ -43,7 +43,8 @@ def process_html(raw: RawInput, config: Config | None = None, *, url: str | None
         if tree is None:
             raise NoMainContent("the page could not be parsed as HTML")
         meta = read_meta(tree)
-        extracted = main_text(tree, url or _absolute(meta.canonical_url))
+        page_url = url or _absolute(meta.canonical_url)
+        extracted = main_text(tree, page_url)
     blocks = extracted.blocks
     with attach(stage="repair", location=raw.location):
         repaired = repair("\n".join(b.text for b in blocks), cfg.repair) if blocks else None
@@ -51,12 +52,10 @@ def process_html(raw: RawInput, config: Config | None = None, *, url: str | None
     title = meta.title
     with attach(stage="clean", location=raw.location):
         title_removals = _drop_title(lines, (title, meta.h1))
-        if STANDFIRST:
-            title_removals += _drop_standfirst(lines, meta.description)
         title_removals += _drop_dateline(lines)
         title_removals += _drop_kicker(lines, blocks)
         title_removals += _drop_teasers(lines, blocks)
-        rules = load_ruleset(cfg.clean.packs, cfg.clean.extra_pack_dirs)
+        rules = ruleset_for(cfg.clean)
         cleaned = clean(lines, rules, max_chars=cfg.clean.max_removed_chars)
         byline = clean([meta.byline], rules) if meta.byline else None
     text = cleaned.text
@@ -70,7 +69,6 @@ def process_html(raw: RawInput, config: Config | None = None, *, url: str | None
                 f"the page declares {meta.language!r}; the text reads as {detection.language}",
             )
         )
-    page_url = url or _absolute(meta.canonical_url)
     published, source = published_date(
         meta.published,
         tuple(meta.visible_dates),
@@ -80,7 +78,6 @@ def process_html(raw: RawInput, config: Config | None = None, *, url: str | None
         lambda: search_page(tree, page_url),
     )
     provenance = dict(meta.sources)
-    provenance.pop("free", None)
     if source:
         provenance["published"] = source
     elif published is None:
@@ -143,6 +140,20 @@ def process_html(raw: RawInput, config: Config | None = None, *, url: str | None
     )
 
 
+def _take(lines: list[str], index: int, rule: str, action: str = "header") -> Removal:
+    """Blank line ``index`` out of the main text and say which HTML step took it."""
+    removal = Removal(
+        stage="extract", rule=rule, action=action, line=index + 1, end_line=index + 1, text=lines[index]
+    )
+    lines[index] = ""
+    return removal
+
+
+def _head(lines: list[str]) -> list[int]:
+    """Indices of the first few non-empty lines: where page chrome sits above the article."""
+    return [i for i, line in enumerate(lines) if line][:_HEAD_LINES]
+
+
 def _drop_title(lines: list[str], titles: tuple[str | None, ...]) -> list[Removal]:
     """The headline repeated at the top of the main text is the title's, not the body's."""
     keys = {_KEY.sub(" ", t.casefold()).strip() for t in titles if t}
@@ -150,52 +161,13 @@ def _drop_title(lines: list[str], titles: tuple[str | None, ...]) -> list[Remova
     removals = []
     for index, line in enumerate(lines[:_HEAD_LINES]):
         if line and _KEY.sub(" ", line.casefold()).strip() in keys:
-            removals.append(
-                Removal(
-                    stage="extract",
-                    rule=_TITLE_RULE,
-                    action="header",
-                    line=index + 1,
-                    end_line=index + 1,
-                    text=line,
-                )
-            )
-            lines[index] = ""
+            removals.append(_take(lines, index, _TITLE_RULE))
     return removals
 
 
-STANDFIRST = False
 _TEASER_RULE = "extract.link-list"
-_STANDFIRST_RULE = "extract.standfirst"
 _HEADING_WORDS = 8
 SINGLE_WORDS = 20
-
-
-def _drop_standfirst(lines: list[str], description: str | None) -> list[Removal]:
-    """A standfirst that repeats the page's description goes to ``description``, not the body."""
-    if not description:
-        return []
-    key = _KEY.sub(" ", description.casefold()).strip()
-    seen = 0
-    for index, line in enumerate(lines):
-        if not line:
-            continue
-        seen += 1
-        if seen > _HEAD_LINES:
-            break
-        if _KEY.sub(" ", line.casefold()).strip() == key and index + 1 < len(lines):
-            lines[index] = ""
-            return [
-                Removal(
-                    stage="extract",
-                    rule=_STANDFIRST_RULE,
-                    action="header",
-                    line=index + 1,
-                    end_line=index + 1,
-                    text=line,
-                )
-            ]
-    return []
 
 
 _DATE_TOKEN = re.compile(
@@ -215,30 +187,15 @@ def _drop_dateline(lines: list[str]) -> list[Removal]:
     date has more words around it, or ends as a sentence does.
     """
     removals = []
-    seen = 0
-    for index, line in enumerate(lines):
-        if not line:
-            continue
-        seen += 1
-        if seen > _HEAD_LINES:
-            break
+    for index in _head(lines):
+        line = lines[index]
         if len(line.split()) > _DATELINE_WORDS or line.rstrip().endswith((".", "!", "?", "…")):
             continue
         if not _DATE_TOKEN.search(line):
             continue
         rest = _WORD.findall(_DATE_TOKEN.sub(" ", line))
         if len(rest) <= _DATELINE_REST:
-            removals.append(
-                Removal(
-                    stage="extract",
-                    rule=_DATELINE_RULE,
-                    action="header",
-                    line=index + 1,
-                    end_line=index + 1,
-                    text=line,
-                )
-            )
-            lines[index] = ""
+            removals.append(_take(lines, index, _DATELINE_RULE))
     return removals
 
 
@@ -252,9 +209,10 @@ def _drop_kicker(lines: list[str], blocks: tuple[Block, ...]) -> list[Removal]:
     Only the very first line, and only when it is a few words without digits or sentence
     punctuation and is not marked up as a heading (subheadings are the article's own).
     """
-    for index, line in enumerate(lines):
-        if not line:
-            continue
+    head = _head(lines)
+    if head:
+        index = head[0]
+        line = lines[index]
         words = line.split()
         if (
             blocks[index].kind != "head"
@@ -263,18 +221,7 @@ def _drop_kicker(lines: list[str], blocks: tuple[Block, ...]) -> list[Removal]:
             and not line.rstrip().endswith((".", "!", "?", ":", "…", '"', "”", "»"))
             and any(len(rest.split()) > _DATELINE_WORDS for rest in lines[index + 1 :] if rest)
         ):
-            lines[index] = ""
-            return [
-                Removal(
-                    stage="extract",
-                    rule=_KICKER_RULE,
-                    action="header",
-                    line=index + 1,
-                    end_line=index + 1,
-                    text=line,
-                )
-            ]
-        return []
+            return [_take(lines, index, _KICKER_RULE)]
     return []
 
 
@@ -304,34 +251,22 @@ def _drop_teasers(lines: list[str], blocks: tuple[Block, ...]) -> list[Removal]:
                 before -= 1
             if before >= 0 and blocks[before].kind == "head" and len(lines[before].split()) <= _HEADING_WORDS:
                 start = before
-            for i in range(start, end + 1):
-                if lines[i]:
-                    removals.append(
-                        Removal(
-                            stage="extract",
-                            rule=_TEASER_RULE,
-                            action="drop",
-                            line=i + 1,
-                            end_line=i + 1,
-                            text=lines[i],
-                        )
-                    )
-                    lines[i] = ""
+            removals.extend(_take(lines, i, _TEASER_RULE, "drop") for i in range(start, end + 1) if lines[i])
         index = end + 1
     return removals
 
 
-def _credits(meta: PageMeta, authors: tuple[str, ...], agencies: tuple[str, ...], byline: object) -> Credits:
+def _credits(
+    meta: PageMeta, authors: tuple[str, ...], agencies: tuple[str, ...], byline: Cleaned | None
+) -> Credits:
     """People and agencies from JSON-LD/meta, the visible byline and credit lines in the text.
 
     An organization as JSON-LD author is an agency when the vocabulary knows it, else it is the
     publisher crediting itself and is dropped; desk names ("Redaktion", "Staff") are not people.
     """
-    from newsclean.clean.engine import Cleaned
-
     people = list(meta.authors)
     wires = [o for o in meta.author_orgs if classify(authors=[o]).agencies]
-    if isinstance(byline, Cleaned):
+    if byline is not None:
         people.extend(byline.captured("authors"))
         wires.extend(byline.captured("agencies"))
     people.extend(authors)

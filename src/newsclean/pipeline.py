@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from newsclean.clean import RuleSet, clean, load_ruleset
+from newsclean.clean import RuleSet, clean
+from newsclean.clean import ruleset_for as clean_ruleset_for
 from newsclean.clean.model import Removal
 from newsclean.config import Config
 from newsclean.detect import detect
@@ -30,7 +31,7 @@ _HEADER_RULE = "extract.header"
 
 def ruleset_for(config: Config) -> RuleSet:
     """The indexed packs a config asks for (loaded and indexed once per process)."""
-    return load_ruleset(config.clean.packs, config.clean.extra_pack_dirs)
+    return clean_ruleset_for(config.clean)
 
 
 def process(raw: RawInput, config: Config | None = None) -> Article:

@@ -4,7 +4,7 @@ Rules are data (``packs/*.toml``, see docs/rules.md); ``loader`` validates them,
 applies them. Nothing here knows about files, records or languages beyond what packs say.
 """
 
-from newsclean.clean.engine import Cleaned, RuleSet, build_ruleset, clean, load_ruleset
+from newsclean.clean.engine import Cleaned, RuleSet, build_ruleset, clean, load_ruleset, ruleset_for
 from newsclean.clean.loader import builtin_pack_paths, load_pack, load_packs
 from newsclean.clean.model import Pack, Removal, Rule
 
@@ -20,4 +20,5 @@ __all__ = [
     "load_pack",
     "load_packs",
     "load_ruleset",
+    "ruleset_for",
 ]

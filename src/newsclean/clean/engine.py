@@ -28,6 +28,7 @@ from newsclean.clean.lines import EDGE, first_word, normalize
 from newsclean.clean.loader import load_packs
 from newsclean.clean.model import CAPTURE_GROUPS, Pack, Removal, Rule
 from newsclean.clean.regexinfo import first_chars, first_words, leading_word
+from newsclean.config import CleanConfig
 from newsclean.people import classify
 
 _HEAD_SHARE = 0.25
@@ -157,6 +158,11 @@ def build_ruleset(packs: tuple[Pack, ...]) -> RuleSet:
 def load_ruleset(ids: tuple[str, ...] = (), extra_dirs: tuple[str, ...] = ()) -> RuleSet:
     """Load and index packs once per process for this choice of packs."""
     return build_ruleset(load_packs(ids, extra_dirs))
+
+
+def ruleset_for(config: CleanConfig) -> RuleSet:
+    """The indexed packs a cleaning config asks for (loaded and indexed once per process)."""
+    return load_ruleset(config.packs, config.extra_pack_dirs)
 
 
 def _index(

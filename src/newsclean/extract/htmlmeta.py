@@ -89,7 +89,6 @@ class PageMeta:
     og_type: str | None = None
     jsonld_types: list[str] = field(default_factory=list)
     free: bool | None = None
-    paywall_selectors: list[str] = field(default_factory=list)
     time_values: list[str] = field(default_factory=list)
     visible_dates: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
@@ -174,12 +173,6 @@ def _from_jsonld(meta: PageMeta, obj: dict[str, Any]) -> None:
         free = obj.get("isAccessibleForFree")
         if free is not None and meta.free is None:
             meta.free = str(free).strip().lower() not in {"false", "0", "no"}
-            meta.sources["free"] = "json-ld"
-        for part in (
-            obj.get("hasPart") or [] if isinstance(obj.get("hasPart"), list) else [obj.get("hasPart")]
-        ):
-            if isinstance(part, dict) and isinstance(part.get("cssSelector"), str):
-                meta.paywall_selectors.append(part["cssSelector"])
     elif any(k in _PAGE_TYPES for k in kinds):
         meta.put("published", _text(obj.get("datePublished")), "json-ld:webpage")
         meta.put("modified", _text(obj.get("dateModified")), "json-ld:webpage")

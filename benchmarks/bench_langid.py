@@ -22,7 +22,7 @@ BENCH = Path(__file__).resolve().parent.parent.parent / "shared" / "bench"
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--method", choices=["profile", "langdetect"], default="profile")
+    parser.add_argument("--method", choices=["cascade", "profile", "langdetect"], default="cascade")
     args = parser.parse_args()
     folder = BENCH / "langid" / "sentences"
     if not folder.is_dir():

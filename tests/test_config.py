@@ -44,3 +44,9 @@ def test_fingerprint_is_stable_and_sensitive() -> None:
 def test_config_pickles_for_worker_processes() -> None:
     config = Config(clean=CleanConfig(packs=("en",)))
     assert pickle.loads(pickle.dumps(config)) == config
+
+
+@pytest.mark.parametrize("value", [-0.1, 1.5])
+def test_cascade_threshold_must_be_a_probability(value: float) -> None:
+    with pytest.raises(ConfigError, match="cascade_below"):
+        Config(detect=DetectConfig(cascade_below=value)).validate()

@@ -64,3 +64,43 @@ def test_the_global_langdetect_seed_does_not_change_our_answer() -> None:
 def test_only_the_prefix_is_read() -> None:
     text = SAMPLES["de"] * 3 + " " + SAMPLES["en"] * 50
     assert detect(text, DetectConfig(prefix_chars=200)).language == "de"
+
+
+# Close neighbours, written for these tests: the profiles lean the wrong way on each, with a
+# posterior below the cascade threshold, so lingua's second opinion decides.
+NEIGHBOURS = [
+    ("sk", "Vláda včera schválila nový zákon o verejnom obstarávaní."),
+    ("da", "Regeringen fremlagde i går et nyt forslag om skat på fisk."),
+]
+
+
+@pytest.mark.parametrize(("language", "text"), NEIGHBOURS)
+def test_the_cascade_settles_close_neighbours(language: str, text: str) -> None:
+    profile_only = detect(text, DetectConfig(method="profile"))
+    assert profile_only.language != language
+    assert profile_only.confidence < DetectConfig().cascade_below
+    assert detect(text).language == language
+
+
+def test_a_confident_profile_answer_never_asks_lingua(monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsclean.detect as module
+
+    def refuse(candidates: tuple[str, ...]) -> None:
+        raise AssertionError(f"lingua consulted for {candidates}")
+
+    monkeypatch.setattr(module, "_lingua", refuse)
+    assert detect(SAMPLES["de"]).language == "de"
+    text = NEIGHBOURS[0][1]
+    assert detect(text, DetectConfig(method="profile")).language == "cs"
+    assert detect(text, DetectConfig(cascade_below=0.0)).language == "cs"
+
+
+def test_lingua_bokmal_is_reported_as_no() -> None:
+    # Records keep langdetect's code for Norwegian whichever detector decided.
+    text = "Regjeringen la i går fram et nytt forslag om skatt på fisk."
+    assert detect(text, DetectConfig(cascade_below=1.0)).language == "no"
+
+
+def test_a_declared_language_still_wins_among_neighbours() -> None:
+    text = NEIGHBOURS[0][1]
+    assert detect(text, hint="cs").language == "cs"

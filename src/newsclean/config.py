@@ -21,7 +21,7 @@ from newsclean._version import __version__
 from newsclean.errors import ConfigError
 
 DateOrder = Literal["auto", "dmy", "mdy"]
-DetectMethod = Literal["profile", "langdetect"]
+DetectMethod = Literal["cascade", "profile", "langdetect"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,12 +57,15 @@ class DetectConfig:
     """Language detection on langdetect's profiles (see detect.py for why and how).
 
     ``method``: ``profile`` scores every n-gram under langdetect's profiles (deterministic, fast);
-    ``langdetect`` runs langdetect's own sampling detector from a factory seeded with ``seed``.
+    ``cascade`` (the default) does the same and asks lingua among the plausible languages when the
+    best profile posterior is below ``cascade_below``; ``langdetect`` runs langdetect's own sampling
+    detector from a factory seeded with ``seed``.
     ``prefix_chars`` bounds the text looked at, for speed; ``min_letters`` is the least number of
     letters we judge at all (below it the language is ``und``).
     """
 
-    method: DetectMethod = "profile"
+    method: DetectMethod = "cascade"
+    cascade_below: float = 0.99
     prefix_chars: int = 600
     min_letters: int = 20
     seed: int = 0
@@ -143,8 +146,10 @@ class Config:
             raise ConfigError("detect.min_letters must be at least 1")
         if self.clean.max_removed_chars < 20:
             raise ConfigError("clean.max_removed_chars must be at least 20")
-        if self.detect.method not in ("profile", "langdetect"):
-            raise ConfigError("detect.method must be 'profile' or 'langdetect'")
+        if self.detect.method not in ("cascade", "profile", "langdetect"):
+            raise ConfigError("detect.method must be 'cascade', 'profile' or 'langdetect'")
+        if not 0.0 <= self.detect.cascade_below <= 1.0:
+            raise ConfigError("detect.cascade_below must be between 0 and 1")
         if self.dates.order not in ("auto", "dmy", "mdy"):
             raise ConfigError("dates.order must be one of auto, dmy, mdy")
 

@@ -8,6 +8,16 @@ character normalization, and score **every** n-gram of the text under the same s
 construction (there is nothing random left to seed), about ten times faster, and at least as
 accurate: 97.96 % vs 97.88 % macro accuracy on the 30-language sentence benchmark.
 
+Where the profiles leave the answer open (best posterior below ``DetectConfig.cascade_below``,
+which on articles is rare and on short snippets common), a second detector decides among the
+languages the profiles still find plausible: lingua's n-gram models (1- to 5-grams, trained on
+other corpora) separate the close neighbours langdetect confuses (cs/sk, nb/da, hr/sl, hi/mr).
+Restricting lingua to those candidates keeps it fast and loads only the models it needs. On the
+30-language sentence benchmark: profiles 97.97 %, lingua alone 98.91 %, the cascade 99.10 %,
+with lingua consulted for about one sentence in seven and almost never for a whole article.
+``method = "profile"`` skips the second opinion (no lingua models in memory: they take up to
+~750 MB once every language has been needed).
+
 ``DetectConfig.method = "langdetect"`` runs langdetect's own sampling detector instead, from
 our own factory seeded with ``DetectConfig.seed`` (never the process-wide class attribute).
 
@@ -56,6 +66,8 @@ class _Model:
     vocab: dict[str, int]
     log_probs: Any  # numpy array (n-grams x languages), float32
     table: dict[int, str]
+    codes: tuple[str, ...]  # distinct ISO 639-1 codes (zh-cn and zh-tw are both zh)
+    code_of: Any  # numpy int array: column -> index into codes
 
 
 @cache
@@ -82,7 +94,16 @@ def _model() -> _Model:
     log_probs = np.log(probs + _ALPHA / _BASE_FREQ).astype(np.float32)
     table = {c: NGram.normalize(chr(c)) for c in range(0x10000) if NGram.normalize(chr(c)) != chr(c)}
     languages = tuple(p["name"] for p in profiles)
-    return _Model(languages=languages, vocab=vocab, log_probs=log_probs, table=table)
+    codes = tuple(dict.fromkeys(_iso639_1(name) for name in languages))
+    code_of = np.array([codes.index(_iso639_1(name)) for name in languages])
+    return _Model(
+        languages=languages,
+        vocab=vocab,
+        log_probs=log_probs,
+        table=table,
+        codes=codes,
+        code_of=code_of,
+    )
 
 
 #: A declared language (``<html lang>``) wins when the text gives it at least this probability:
@@ -103,10 +124,15 @@ def detect(text: str, config: DetectConfig | None = None, *, hint: str | None = 
         return Detection(hint or UNDETERMINED, 0.0)
     if cfg.method == "langdetect":
         return _sampled(sample, cfg.seed)
-    return _scored(sample, hint)
+    cascade_below = cfg.cascade_below if cfg.method == "cascade" else 0.0
+    return _scored(sample, hint, cascade_below)
 
 
-def _scored(sample: str, hint: str | None = None) -> Detection:
+#: Languages the profiles give at least this probability are the candidates lingua chooses among.
+_CANDIDATE_FLOOR = 0.001
+
+
+def _scored(sample: str, hint: str | None, cascade_below: float) -> Detection:
     model = _model()
     indices = _ngram_indices(sample, model)
     if not indices:
@@ -114,15 +140,58 @@ def _scored(sample: str, hint: str | None = None) -> Detection:
     scores = model.log_probs[indices].sum(axis=0, dtype=np.float64)
     scores *= min(1.0, _EVIDENCE_CAP / len(indices))
     scores -= scores.max()
-    posterior = np.exp(scores)
-    posterior /= posterior.sum()
+    weights = np.exp(scores)
+    by_code = np.bincount(model.code_of, weights=weights, minlength=len(model.codes))
+    posterior = by_code / by_code.sum()
     best = int(posterior.argmax())
-    if hint is not None:
-        for column, name in enumerate(model.languages):
-            if _iso639_1(name) == hint and posterior[column] >= HINT_FLOOR:
-                best = column
-                break
-    return Detection(_iso639_1(model.languages[best]), round(float(posterior[best]), 4))
+    if hint is not None and hint in model.codes:
+        column = model.codes.index(hint)
+        if posterior[column] >= HINT_FLOOR:
+            return Detection(hint, round(float(posterior[column]), 4))
+    if posterior[best] < cascade_below:
+        candidates = tuple(
+            code
+            for code, probability in zip(model.codes, posterior, strict=True)
+            if probability >= _CANDIDATE_FLOOR
+        )
+        second = _second_opinion(sample, candidates)
+        if second is not None:
+            return second
+    return Detection(model.codes[best], round(float(posterior[best]), 4))
+
+
+def _second_opinion(sample: str, candidates: tuple[str, ...]) -> Detection | None:
+    """lingua's choice among ``candidates`` (ISO 639-1 codes), or None when it has no say."""
+    detector = _lingua(candidates)
+    if detector is None:
+        return None
+    values = detector.compute_language_confidence_values(sample)
+    if not values:
+        return None
+    top = values[0]
+    code = top.language.iso_code_639_1.name.lower()
+    return Detection(_FROM_LINGUA.get(code, code), round(float(top.value), 4))
+
+
+#: lingua names Norwegian Bokmål ``nb``; langdetect's profile (and so our records) say ``no``.
+_TO_LINGUA = {"no": "nb"}
+_FROM_LINGUA = {lingua: ours for ours, lingua in _TO_LINGUA.items()}
+
+
+@lru_cache(maxsize=512)
+def _lingua(candidates: tuple[str, ...]) -> Any:
+    """A lingua detector restricted to ``candidates``; None when fewer than two are known to it.
+
+    Detectors are cheap to build and share lingua's model cache, so one per candidate set costs
+    little; the models themselves load on first use, only for languages that come up.
+    """
+    from lingua import Language, LanguageDetectorBuilder
+
+    known = {language.iso_code_639_1.name.lower(): language for language in Language.all()}
+    languages = [known[c] for c in (_TO_LINGUA.get(c, c) for c in candidates) if c in known]
+    if len(languages) < 2:
+        return None
+    return LanguageDetectorBuilder.from_languages(*languages).build()
 
 
 def _ngram_indices(text: str, model: _Model) -> list[int]:

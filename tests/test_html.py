@@ -262,3 +262,58 @@ def test_mixed_folder_cli(tmp_path: Path) -> None:
     errors = [json.loads(line) for line in (tmp_path / "out.errors.jsonl").read_text("utf-8").splitlines()]
     assert [e["origin"]["location"].endswith("broken.html") for e in errors] == [True]
     assert errors[0]["origin"]["kind"] == "html"
+
+
+# --- parsing and preparing the tree ------------------------------------------------------------
+
+
+def test_parse_drops_characters_xml_forbids() -> None:
+    from newsclean.extract.htmlparse import parse_page
+
+    tree = parse_page("<html><body><p>Tram\x0b line\x00 opens\ufffe today</p></body></html>")
+    assert tree is not None
+    assert tree.findtext(".//p") == "Tram line opens today"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<p>Only a fragment of text.</p>",
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/'
+        'xhtml1-strict.dtd"><html><body><p>Only a fragment of text.</p></body></html>',
+        '<html lang="en"/><body><p>Only a fragment of text.</p></body>',
+        '<?xml version="1.0" encoding="utf-8"?><html><body><p>Only a fragment of text.</p></body></html>',
+    ],
+    ids=["fragment", "doctype-with-slash", "self-closed-html", "encoding-declaration"],
+)
+def test_parse_gives_a_document_for_odd_starts(page: str) -> None:
+    from newsclean.extract.htmlparse import parse_page
+
+    tree = parse_page(page)
+    assert tree is not None and tree.tag == "html"
+    assert tree.findtext(".//p") == "Only a fragment of text."
+
+
+def test_parse_of_nothing_is_none() -> None:
+    from newsclean.extract.htmlparse import parse_page
+
+    assert parse_page("  \n ") is None
+
+
+def test_prepare_strips_scripts_and_named_boilerplate_but_keeps_following_text() -> None:
+    from newsclean.extract.htmlparse import parse_page
+    from newsclean.extract.maintext import prepare
+
+    tree = parse_page(
+        "<html><body><div><p>Lead paragraph.</p>"
+        '<section id="Kommentare"><p>Leserbrief eins.</p></section>tail prose stays'
+        '<div class="CookieBanner">Accept all</div><script>var x = 1;</script>'
+        "<aside>Related links</aside><p>Closing paragraph.</p></div></body></html>"
+    )
+    assert tree is not None
+    prepare(tree)
+    text = tree.text_content()
+    assert "Lead paragraph." in text and "Closing paragraph." in text
+    assert "tail prose stays" in text
+    for gone in ("Leserbrief", "Accept all", "var x", "Related links"):
+        assert gone not in text

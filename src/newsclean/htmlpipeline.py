@@ -1,8 +1,9 @@
 """HTML pages composed into records: RawInput(kind="html") -> Article.
 
-parse -> metadata (read-only, from the whole page) -> main text (trafilatura, as blocks) ->
+parse -> metadata and dates (read-only, from the whole page) -> prepare (scripts and named
+boilerplate containers stripped in place) -> main text (trafilatura, as blocks) ->
 repair -> title repeat -> rule packs (the same as for text dumps) -> language (the page's
-``lang`` as a hint) -> dates -> credits -> page type -> record.
+``lang`` as a hint) -> credits -> page type -> record.
 
 Metadata is read before extraction because extraction only sees the article's part of the page,
 while JSON-LD, ``<meta>`` and the byline live in ``<head>`` and around the article.
@@ -19,7 +20,8 @@ from newsclean.detect import detect
 from newsclean.errors import NoMainContent, attach
 from newsclean.extract.htmldates import normalize, published_date, search_page, to_local
 from newsclean.extract.htmlmeta import PageMeta, read_meta, title_site
-from newsclean.extract.maintext import Block, main_text
+from newsclean.extract.htmlparse import parse_page
+from newsclean.extract.maintext import Block, main_text, prepare
 from newsclean.extract.pagetype import classify_page, wall_rule
 from newsclean.people import Credits, classify, is_desk
 from newsclean.record import Article, Notice, Origin, Repair, canonical_url, content_hash, make_id
@@ -35,16 +37,23 @@ _ARTICLE_TYPES = ("article", "newsarticle", "blogposting", "reportagenewsarticle
 
 def process_html(raw: RawInput, config: Config | None = None, *, url: str | None = None) -> Article:
     """Turn one decoded HTML page into an Article. Raises NewscleanError subclasses only."""
-    from trafilatura.utils import load_html
-
     cfg = config or Config()
     with attach(stage="extract", location=raw.location):
-        tree = load_html(raw.text)
+        tree = parse_page(raw.text)
         if tree is None:
             raise NoMainContent("the page could not be parsed as HTML")
         meta = read_meta(tree)
         page_url = url or _absolute(meta.canonical_url)
-        extracted = main_text(tree, page_url)
+        published, source = published_date(
+            meta.published,
+            tuple(meta.visible_dates),
+            tuple(meta.time_values),
+            tuple(v for v in (meta.modified,) if v),
+            page_url,
+            lambda: search_page(tree, page_url),
+        )
+        prepare(tree)
+        extracted = main_text(tree)
     blocks = extracted.blocks
     with attach(stage="repair", location=raw.location):
         repaired = repair("\n".join(b.text for b in blocks), cfg.repair) if blocks else None
@@ -69,14 +78,6 @@ def process_html(raw: RawInput, config: Config | None = None, *, url: str | None
                 f"the page declares {meta.language!r}; the text reads as {detection.language}",
             )
         )
-    published, source = published_date(
-        meta.published,
-        tuple(meta.visible_dates),
-        tuple(meta.time_values),
-        tuple(v for v in (meta.modified,) if v),
-        page_url,
-        lambda: search_page(tree, page_url),
-    )
     provenance = dict(meta.sources)
     if source:
         provenance["published"] = source

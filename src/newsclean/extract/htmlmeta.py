@@ -7,8 +7,10 @@ elements, the visible byline, and finally the ``<title>`` and the URL. The first
 has a field wins; the source name goes into ``Article.provenance`` so a user can see why a
 value is what it is, and can decide which sources to believe.
 
-Reading is cheap by design (one pass over ``<meta>``, one over JSON-LD scripts, a few XPath
-queries); the costly full-page date search of htmldate runs only when every source here is
+Reading is cheap by design: one pass over the elements collects everything (``_scan``; the
+XPath queries it replaced cost 5.7 ms a page, the byline's ``contains(@class, ...)`` alone
+3.3 ms, as libxml2 evaluates each predicate per element), then JSON-LD is parsed; the costly
+full-page date search of htmldate runs only when every source here is
 silent (see :mod:`newsclean.extract.htmldates`).
 """
 
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml import html as lxml_html
 
 _ARTICLE_TYPES = frozenset(
@@ -62,11 +65,74 @@ _META_AUTHOR = (
 )
 _META_TAGS = ("article:tag", "news_keywords", "keywords", "parsely-tags", "sailthru.tags", "article:section")
 _META_LANG = ("content-language", "og:locale", "dc.language", "language")
-_BYLINE_XPATH = (
-    "//*[@rel='author' or @itemprop='author'"
-    " or contains(@class, 'byline') or contains(@class, 'author-name') or contains(@class, 'article-author')"
-    " or contains(@class, 'story-author') or @data-testid='byline' or contains(@class, 'autor')]"
-)
+#: Class names of byline elements (also matched: ``rel=author``, ``itemprop=author``,
+#: ``data-testid=byline``). "autor" is the German, Spanish, Portuguese and Polish word.
+_BYLINE_CLASS = re.compile("byline|author-name|article-author|story-author|autor")
+_MAX_BYLINES = 8
+_MAX_TIMES = 6
+
+
+@dataclass(slots=True)
+class _Markup:
+    """What one pass over the page's elements found, in document order."""
+
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    jsonld: list[str] = field(default_factory=list)
+    canonical: str | None = None
+    title: str | None = None
+    h1: lxml_html.HtmlElement | None = None
+    microdata: dict[str, lxml_html.HtmlElement] = field(default_factory=dict)
+    times: list[str] = field(default_factory=list)
+    rel_tags: list[str] = field(default_factory=list)
+    bylines: list[lxml_html.HtmlElement] = field(default_factory=list)
+
+
+def _scan(tree: lxml_html.HtmlElement) -> _Markup:
+    found = _Markup()
+    for el in tree.iter(etree.Element):
+        tag = el.tag
+        get = el.get
+        if tag == "meta":
+            key = get("property") or get("name") or get("itemprop") or get("http-equiv")
+            value = get("content")
+            if key and value and value.strip():
+                found.meta.setdefault(key.strip().lower(), []).append(_squash(value))
+            continue
+        if tag == "script":
+            if "ld+json" in (get("type") or "").lower() and el.text:
+                found.jsonld.append(el.text)
+            continue
+        if tag == "link":
+            if found.canonical is None and get("rel") == "canonical" and (get("href") or "").strip():
+                found.canonical = get("href", "").strip()
+            continue
+        if tag == "title":
+            if found.title is None and el.text:
+                found.title = el.text
+        elif tag == "h1":
+            if found.h1 is None:
+                found.h1 = el
+        elif tag == "time":
+            if len(found.times) < _MAX_TIMES:
+                value = (get("datetime") or _squash(el.text_content()))[:60].strip()
+                if value:
+                    found.times.append(value)
+        elif tag == "a" and get("rel") == "tag":
+            text = _squash(el.text_content())
+            if text:
+                found.rel_tags.append(text)
+        prop = get("itemprop")
+        if prop in ("datePublished", "dateModified"):
+            found.microdata.setdefault(prop, el)
+        classes = get("class")
+        if len(found.bylines) < _MAX_BYLINES and (
+            (classes and _BYLINE_CLASS.search(classes))
+            or prop == "author"
+            or get("rel") == "author"
+            or get("data-testid") == "byline"
+        ):
+            found.bylines.append(el)
+    return found
 
 
 @dataclass(slots=True)
@@ -103,28 +169,18 @@ class PageMeta:
 def read_meta(tree: lxml_html.HtmlElement) -> PageMeta:
     """Read every metadata source of a parsed page (the tree is not modified)."""
     meta = PageMeta()
-    tags = _meta_tags(tree)
-    for obj in _jsonld_objects(tree):
+    markup = _scan(tree)
+    for obj in _jsonld_objects(markup.jsonld):
         _from_jsonld(meta, obj)
-    _from_meta(meta, tags)
-    _from_markup(meta, tree)
+    _from_meta(meta, markup.meta)
+    _from_markup(meta, tree, markup)
     return meta
 
 
-def _meta_tags(tree: lxml_html.HtmlElement) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for el in tree.iter("meta"):
-        key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
-        value = el.get("content")
-        if key and value and value.strip():
-            found.setdefault(key.strip().lower(), []).append(_squash(value))
-    return found
-
-
-def _jsonld_objects(tree: lxml_html.HtmlElement) -> Iterator[dict[str, Any]]:
+def _jsonld_objects(scripts: list[str]) -> Iterator[dict[str, Any]]:
     """Every JSON-LD object, ``@graph`` and lists flattened; broken blocks are skipped."""
-    for script in tree.xpath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]"):
-        raw = _JSONLD_JUNK.sub("", (script.text or "").strip())
+    for text in scripts:
+        raw = _JSONLD_JUNK.sub("", text.strip())
         if not raw:
             continue
         try:
@@ -254,44 +310,36 @@ def _from_meta(meta: PageMeta, tags: dict[str, list[str]]) -> None:
     meta.og_type = og_types[0] if og_types else None
 
 
-def _from_markup(meta: PageMeta, tree: lxml_html.HtmlElement) -> None:
+def _from_markup(meta: PageMeta, tree: lxml_html.HtmlElement, markup: _Markup) -> None:
     lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
     if lang and lang.strip():
         meta.language = lang.strip()
         meta.sources["language"] = "html:lang"
-    canonical = tree.xpath("//link[@rel='canonical']/@href")
-    og_url = tree.xpath("//meta[@property='og:url']/@content")
-    if canonical and str(canonical[0]).strip():
-        meta.canonical_url = urljoin(str(og_url[0]).strip() if og_url else "", str(canonical[0]).strip())
+    og_urls = markup.meta.get("og:url")
+    og_url = og_urls[0] if og_urls else None
+    if markup.canonical:
+        meta.canonical_url = urljoin(og_url or "", markup.canonical)
         meta.sources["canonical_url"] = "link:canonical"
     else:
-        meta.put("canonical_url", str(og_url[0]).strip() if og_url else None, "meta:og:url")
-    titles = tree.xpath("//title/text()")
-    meta.page_title = _squash(str(titles[0])) if titles else None
-    h1 = tree.xpath("//h1")
-    meta.h1 = _squash(h1[0].text_content()) if h1 else None
-    if h1:
-        meta.visible_dates = _dates_after(h1[0])
-    for kind, source in (("published", "microdata"), ("modified", "microdata")):
-        prop = "datePublished" if kind == "published" else "dateModified"
-        found = tree.xpath(f"//*[@itemprop='{prop}']")
-        if found:
-            el = found[0]
-            meta.put(kind, el.get("datetime") or el.get("content") or _squash(el.text_content()), source)
-    for el in tree.iter("time"):
-        value = (el.get("datetime") or _squash(el.text_content()))[:60].strip()
-        if value:
-            meta.time_values.append(value)
-        if len(meta.time_values) >= 6:
-            break
+        meta.put("canonical_url", og_url, "meta:og:url")
+    meta.page_title = _squash(markup.title) if markup.title else None
+    h1 = markup.h1
+    meta.h1 = _squash(h1.text_content()) if h1 is not None else None
+    if h1 is not None:
+        meta.visible_dates = _dates_after(h1)
+    for kind, prop in (("published", "datePublished"), ("modified", "dateModified")):
+        el = markup.microdata.get(prop)
+        if el is not None:
+            meta.put(kind, el.get("datetime") or el.get("content") or _squash(el.text_content()), "microdata")
+    meta.time_values = markup.times
     if not meta.tags:
-        meta.put("tags", [_squash(t) for t in tree.xpath("//a[@rel='tag']/text()") if _squash(t)], "rel:tag")
+        meta.put("tags", markup.rel_tags, "rel:tag")
     if meta.title is None:
         meta.put("title", meta.h1, "h1")
         meta.put("title", strip_site(meta.page_title, meta.site_name), "title")
     elif meta.sources.get("title", "").startswith("meta:"):
         meta.title = strip_site(meta.title, meta.site_name)
-    bylines = [_squash(el.text_content()) for el in tree.xpath(_BYLINE_XPATH)[:8]]
+    bylines = [_squash(el.text_content()) for el in markup.bylines]
     bylines = [b for b in bylines if 2 <= len(b) <= 200]
     if bylines:
         meta.byline = bylines[0]

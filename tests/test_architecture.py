@@ -49,7 +49,10 @@ ALLOWED: dict[str, set[str]] = {
         "sources",
     },
     "batch": {"_version", "config", "detect", "errors", "pipeline", "record", "sources"},
-    "cli": {"_version", "batch", "clean", "config", "errors", "pipeline", "record", "sinks", "sources"},
+    "fetch": {"_version", "errors", "fetch"},
+    "crawl": {"_version", "config", "errors", "fetch", "pipeline", "record"},
+    "cli": {"_version", "batch", "clean", "config", "crawl", "errors", "fetch", "pipeline", "record"}
+    | {"sinks", "sources"},
     "__init__": {"_version", "batch", "config", "errors", "pipeline", "record"},
     "__main__": {"cli"},
 }

@@ -16,7 +16,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import click
 
@@ -160,6 +160,141 @@ def _summary(
         echo(f"records: {output}")
     if failed and errors_path:
         echo(f"errors:  {errors_path}")
+
+
+@cli.command()
+@click.argument("urls_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--sitemap", help="Fetch the pages a sitemap (or sitemap index, .xml.gz too) lists.")
+@click.option("--feed", help="Fetch the pages an RSS or Atom feed links to.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSON Lines file; re-running into it resumes (default: stdout, no resume).",
+)
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Error report (JSON Lines). Default: OUTPUT.errors.jsonl next to -o, or stderr without -o.",
+)
+@click.option(
+    "--warc", type=click.Path(dir_okay=False, path_type=Path), help="Also capture raw responses here."
+)
+@click.option(
+    "--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), help="HTTP cache folder."
+)
+@click.option("--concurrency", type=click.IntRange(1, 512), default=8, show_default=True)
+@click.option("--per-host", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option(
+    "--delay",
+    type=click.FloatRange(0),
+    default=1.0,
+    show_default=True,
+    help="Seconds between starts per host.",
+)
+@click.option(
+    "--deadline", type=click.FloatRange(0.1), default=60.0, show_default=True, help="Seconds per request."
+)
+@click.option("--max-bytes", type=click.IntRange(1024), default=10 * 1024 * 1024, show_default=True)
+@click.option("--retries", type=click.IntRange(0, 20), default=3, show_default=True)
+@click.option("--contact", help="URL or e-mail added to the User-Agent, so publishers can reach you.")
+@click.option(
+    "--allow-address",
+    "allow_addresses",
+    multiple=True,
+    help="Allow connections to this address or CIDR network (private ones are refused). Repeatable.",
+)
+@click.option("--ignore-robots", is_flag=True, help="Do not read robots.txt (only for sites you run).")
+@click.option(
+    "--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML config file."
+)
+def fetch(
+    urls_file: str | None,
+    sitemap: str | None,
+    feed: str | None,
+    output: Path | None,
+    errors_path: str | None,
+    warc: Path | None,
+    cache_dir: Path | None,
+    concurrency: int,
+    per_host: int,
+    delay: float,
+    deadline: float,
+    max_bytes: int,
+    retries: int,
+    contact: str | None,
+    allow_addresses: tuple[str, ...],
+    ignore_robots: bool,
+    config_path: str | None,
+) -> None:
+    """Fetch URLS_FILE (one URL per line), a --sitemap or a --feed, and clean every page."""
+    from newsclean.crawl import crawl
+    from newsclean.fetch import FetchPolicy, parse_networks, read_url_list
+
+    if urls_file is None and sitemap is None and feed is None:
+        raise click.UsageError("give a file of URLs, --sitemap URL or --feed URL")
+    config = _config(config_path, ())
+    try:
+        policy = FetchPolicy(
+            contact=contact,
+            concurrency=concurrency,
+            per_host=per_host,
+            delay=delay,
+            deadline=deadline,
+            max_bytes=max_bytes,
+            retries=retries,
+            obey_robots=not ignore_robots,
+            allow_addresses=parse_networks(list(allow_addresses)),
+        ).validate()
+        urls = list(read_url_list(Path(urls_file).read_text("utf-8").splitlines())) if urls_file else []
+    except NewscleanError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if errors_path is None and output is not None:
+        errors_path = str(output.with_suffix("")) + ".errors.jsonl"
+    bar: list[Any] = []
+
+    def listed(total: int) -> None:
+        if sys.stderr.isatty() and total > 1:
+            bar.append(click.progressbar(length=total, label="fetching", file=sys.stderr))
+            bar[0].__enter__()
+
+    def done(record: object) -> None:
+        if bar:
+            bar[0].update(1)
+
+    errors_stream = Path(errors_path).open("wb") if errors_path else sys.stderr.buffer  # noqa: SIM115
+    try:
+        summary = crawl(
+            urls,
+            output=output if output is not None else sys.stdout.buffer,
+            errors=errors_stream,
+            policy=policy,
+            config=config,
+            sitemap=sitemap,
+            feed=feed,
+            cache_dir=cache_dir,
+            warc=warc,
+            on_listed=listed,
+            on_done=done,
+        )
+    except KeyboardInterrupt:
+        click.echo("newsclean: interrupted; finished lines are kept, re-run to resume", err=True)
+        sys.exit(130)
+    finally:
+        if bar:
+            bar[0].__exit__(None, None, None)
+        if errors_path:
+            errors_stream.close()
+    click.echo(
+        f"newsclean: {summary.listed} URLs listed, {summary.skipped_done} already done, "
+        f"{summary.articles} articles, {summary.errors} errors "
+        f"({summary.downloaded} downloaded, {summary.from_cache} unchanged from the cache)",
+        err=True,
+    )
+    for problem in summary.discovery_errors[:5]:
+        click.echo(f"  discovery: {problem}", err=True)
+    sys.exit(1 if summary.errors or summary.discovery_errors else 0)
 
 
 @cli.command()

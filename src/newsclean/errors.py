@@ -14,6 +14,15 @@ turns them into :class:`~newsclean.record.ErrorRecord` lines.
     │   └── DecodeError             bytes that could not be turned into text
     ├── ContentError
     │   └── NoMainContent           nothing article-like was found
+    ├── FetchError                  .url, .status: a URL that did not give a usable page
+    │   ├── RefusedAddress          the host resolves to an address the policy refuses
+    │   ├── RobotsDisallowed        robots.txt forbids the URL (or could not be read: RFC 9309)
+    │   ├── DeadlineExceeded        the whole request took longer than the deadline
+    │   ├── BodyTooLarge            the decompressed body passed the size cap
+    │   ├── UnsupportedContent      a content type or content encoding we do not read (PDF ...)
+    │   ├── TooManyRedirects        more redirects than allowed, or a loop
+    │   ├── HTTPStatusError         a final 4xx/5xx answer (after retries)
+    │   └── NetworkError            connection refused/reset, DNS failure, truncated body
     └── OutputError                 a sink could not write
 """
 
@@ -75,6 +84,49 @@ class ContentError(NewscleanError):
 
 class NoMainContent(ContentError):
     """Extraction found no article text at all."""
+
+
+class FetchError(NewscleanError):
+    """A URL that did not give a usable page; ``status`` is the HTTP status when there was one."""
+
+    def __init__(self, message: str, *, url: str | None = None, status: int | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+        if url is not None:
+            self.location = url
+
+
+class RefusedAddress(FetchError):
+    """The host resolves to an address the policy refuses (private, loopback, link-local, reserved)."""
+
+
+class RobotsDisallowed(FetchError):
+    """robots.txt forbids the URL for our user agent, or could not be read (RFC 9309: assume no)."""
+
+
+class DeadlineExceeded(FetchError):
+    """The whole request (connect, headers, body, retries excluded) took longer than the deadline."""
+
+
+class BodyTooLarge(FetchError):
+    """The body, once decompressed, passed the size cap; reading stopped there."""
+
+
+class UnsupportedContent(FetchError):
+    """A content type (PDF, image ...) or content encoding newsclean does not read."""
+
+
+class TooManyRedirects(FetchError):
+    """More redirects than the policy allows, or a redirect loop."""
+
+
+class HTTPStatusError(FetchError):
+    """The server's final answer was an error status (after any retries)."""
+
+
+class NetworkError(FetchError):
+    """The connection failed: refused, reset, DNS failure, TLS failure or a truncated body."""
 
 
 class OutputError(NewscleanError):

@@ -18,7 +18,7 @@ import msgspec
 
 from newsclean.clean.model import Removal
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 OriginKind = Literal["text", "html", "url", "warc"]
 PageType = Literal["article", "index", "paywall", "error", "empty"]
@@ -93,7 +93,10 @@ class ErrorRecord(msgspec.Struct, frozen=True, kw_only=True, tag_field="record",
     origin: Origin
     error_type: Annotated[str, _doc("exception class name, e.g. 'DecodeError' or 'InternalError'")]
     message: Annotated[str, _doc("what went wrong and, where possible, what to do")]
-    stage: Annotated[str | None, _doc("pipeline stage that failed (read, extract, clean ...)")] = None
+    stage: Annotated[str | None, _doc("pipeline stage that failed (fetch, read, extract, clean ...)")] = None
+    http_status: Annotated[
+        int | None, _doc("the HTTP status of a fetched URL's final answer, when there was one")
+    ] = None
     schema_version: str = SCHEMA_VERSION
     newsclean_version: str = ""
     traceback: Annotated[str | None, _doc("for unexpected internal errors only")] = None

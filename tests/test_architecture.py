@@ -49,7 +49,7 @@ ALLOWED: dict[str, set[str]] = {
         "sources",
     },
     "batch": {"_version", "config", "detect", "errors", "pipeline", "record", "sources"},
-    "fetch": {"_version", "errors", "fetch"},
+    "fetch": {"_version", "errors", "fetch", "sources"},
     "crawl": {"_version", "config", "errors", "fetch", "pipeline", "record"},
     "cli": {"_version", "batch", "clean", "config", "crawl", "errors", "fetch", "pipeline", "record"}
     | {"sinks", "sources"},

@@ -30,10 +30,10 @@ from newsclean.errors import (
     UnsupportedContent,
 )
 from newsclean.fetch import AsyncFetcher, Fetcher, FetchPolicy, HttpCache, parse_networks
-from newsclean.fetch.bounded import BoundedBody
 from newsclean.fetch.client import retry_after
 from newsclean.fetch.discover import read_feed, read_sitemap
 from newsclean.fetch.guard import refused
+from newsclean.sources.bounded import BoundedBody
 from tests.fetchserver import ConnectionRecorder, FaultServer
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.[12]$"])
@@ -410,7 +410,7 @@ def test_cli_fetch_writes_records_and_errors_and_resumes(server: FaultServer, tm
 
 
 def test_cli_fetch_from_a_sitemap_and_a_feed_with_cache_and_warc(server: FaultServer, tmp_path: Path) -> None:
-    from newsclean.fetch.warc import read_warc
+    from newsclean.sources.warcfile import read_warc
 
     out, warc, cache = tmp_path / "s.jsonl", tmp_path / "raw.warc.gz", tmp_path / "cache"
     sitemap = server.url("/sitemap.xml")
@@ -452,3 +452,36 @@ def test_a_refusal_names_the_url(recorder: ConnectionRecorder) -> None:
     with Fetcher(policy(retries=0)) as fetcher, pytest.raises(RefusedAddress) as caught:
         fetcher.fetch(url)
     assert caught.value.url is not None
+
+
+def test_clean_reads_a_warc_capture_one_record_per_page(server: FaultServer, tmp_path: Path) -> None:
+    warc = tmp_path / "capture" / "raw.warc.gz"
+    warc.parent.mkdir()
+    urls = tmp_path / "urls.txt"
+    urls.write_text("\n".join(server.url(p) for p in ("/gzip/a.html", "/news/b.html", "/latin1.html")) + "\n")
+    code, _ = _fetch_cli(server, str(urls), "-o", str(tmp_path / "fetched.jsonl"), "--warc", str(warc))
+    assert code == 0
+    fetched = {r["url"]: r for r in _lines(tmp_path / "fetched.jsonl")}
+    offline_path = tmp_path / "offline.jsonl"
+    result = CliRunner().invoke(cli, ["clean", str(warc.parent), "-o", str(offline_path), "-j", "2"])
+    assert result.exit_code == 0, result.output
+    offline = _lines(offline_path)
+    assert len(offline) == 3
+    for record in offline:
+        assert record["origin"]["kind"] == "warc"  # type: ignore[index]
+        assert str(record["origin"]["location"]).startswith(f"{warc}#")  # type: ignore[index]
+        same = fetched[str(record["url"])]
+        assert (record["text"], record["title"], record["published"]) == (
+            same["text"],
+            same["title"],
+            same["published"],
+        )
+
+
+def test_an_unreadable_warc_is_one_error_line(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.warc.gz"
+    bad.write_bytes(b"\x1f\x8b\x08\x00not really gzip")
+    result = CliRunner().invoke(cli, ["clean", str(tmp_path), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 1
+    errors = _lines(tmp_path / "o.errors.jsonl")
+    assert len(errors) == 1 and errors[0]["origin"]["kind"] == "warc"  # type: ignore[index]

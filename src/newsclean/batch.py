@@ -23,9 +23,10 @@ from newsclean._version import __version__
 from newsclean.config import Config
 from newsclean.errors import NewscleanError
 from newsclean.pipeline import clean_file, ruleset_for
-from newsclean.record import Article, ErrorRecord, Origin, Record, to_json
+from newsclean.record import Article, ErrorRecord, Origin, OriginKind, Record, to_json
 from newsclean.sources import walk
 from newsclean.sources.folder import is_html_name
+from newsclean.sources.warcfile import is_warc_name, split_location
 
 _CHUNK = 32
 
@@ -64,13 +65,19 @@ def record_for(path: str, config: Config) -> Record:
 
 def _error(path: str, kind: str, message: str, stage: str | None, tb: str | None = None) -> ErrorRecord:
     return ErrorRecord(
-        origin=Origin(kind="html" if is_html_name(path) else "text", location=path),
+        origin=Origin(kind=_kind(path), location=path),
         error_type=kind,
         message=message,
         stage=stage,
         newsclean_version=__version__,
         traceback=tb,
     )
+
+
+def _kind(path: str) -> OriginKind:
+    if split_location(path) is not None or is_warc_name(path):
+        return "warc"
+    return "html" if is_html_name(path) else "text"
 
 
 def iter_records(

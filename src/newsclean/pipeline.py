@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import msgspec
+
 from newsclean.clean import RuleSet, clean
 from newsclean.clean import ruleset_for as clean_ruleset_for
 from newsclean.clean.model import Removal
@@ -24,6 +26,7 @@ from newsclean.people import classify
 from newsclean.record import Article, Notice, Origin, Repair, canonical_url, content_hash, make_id
 from newsclean.repair import repair
 from newsclean.sources import RawInput, decode, decode_html, read_input
+from newsclean.sources.warcfile import read_warc_record, split_location
 
 _WORD = re.compile(r"\w+")
 _HEADER_RULE = "extract.header"
@@ -107,7 +110,17 @@ def clean_text(raw: str | bytes, *, source: str | None = None, config: Config | 
 
 
 def clean_file(path: str | Path, config: Config | None = None) -> Article:
-    """Read, decode and clean one file: an HTML page or a text dump, decided by its content."""
+    """Read, decode and clean one file: an HTML page or a text dump, decided by its content.
+
+    ``FILE.warc.gz#OFFSET`` (as a batch names WARC records) cleans the response at that offset.
+    """
+    record = split_location(str(path))
+    if record is not None:
+        with attach(stage="read", location=str(path)):
+            page = read_warc_record(*record)
+        article = clean_html(page.body, url=page.url, config=config, source=str(path))
+        origin = msgspec.structs.replace(article.origin, kind="warc", fetched_at=page.fetched_at)
+        return msgspec.structs.replace(article, origin=origin)
     with attach(stage="read", location=str(path)):
         raw = read_input(path)
     if raw.kind == "html":

@@ -40,11 +40,11 @@ from newsclean.errors import (
     TooManyRedirects,
     UnsupportedContent,
 )
-from newsclean.fetch.bounded import ACCEPT_ENCODING, BoundedBody
 from newsclean.fetch.cache import CacheEntry, HttpCache
 from newsclean.fetch.guard import DEADLINE, AsyncGuardedBackend, GuardedBackend
 from newsclean.fetch.policy import PAGE_TYPES, FetchPolicy
 from newsclean.fetch.robots import Robots, allow_everything, from_answer, host_key, robots_url
+from newsclean.sources.bounded import ACCEPT_ENCODING, BoundedBody
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"

@@ -17,6 +17,8 @@ stream: the context variable follows the request (per thread, per asyncio task).
 
 from __future__ import annotations
 
+import concurrent.futures
+import functools
 import ipaddress
 import socket
 import ssl
@@ -119,6 +121,13 @@ class _Stream(httpcore.NetworkStream):
         return self._inner.get_extra_info(info)
 
 
+@functools.cache
+def _resolver() -> concurrent.futures.ThreadPoolExecutor:
+    """getaddrinfo cannot be interrupted; run it beside the request so the deadline still holds
+    (a stuck lookup keeps its thread, not the fetch)."""
+    return concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsclean-dns")
+
+
 class GuardedBackend(httpcore.NetworkBackend):
     """httpcore's sync backend, connecting only to checked addresses, within the deadline."""
 
@@ -134,8 +143,11 @@ class GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
+        lookup = _resolver().submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
         try:
-            answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            answers = lookup.result(timeout=_time_left(timeout, httpcore.ConnectTimeout))
+        except concurrent.futures.TimeoutError as exc:
+            raise httpcore.ConnectTimeout(f"resolving {host} took too long") from exc
         except OSError as exc:
             raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
         last: Exception | None = None

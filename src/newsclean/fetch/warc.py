@@ -3,19 +3,16 @@
 Each downloaded page is one ``response`` record: the status line and headers as the server sent
 them and the body as received (still compressed when it came compressed), which is what WARC
 readers expect. Pages served from our cache are not written again: they were captured when
-they were downloaded.
+they were downloaded. Reading is :mod:`newsclean.sources.warcfile`: ``newsclean clean`` takes
+the ``.warc.gz`` files this writes.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsclean.errors import UnsupportedInput
-from newsclean.fetch.bounded import BoundedBody
 from newsclean.fetch.client import Page
 
 _REASONS = {200: "OK", 203: "Non-Authoritative Information"}
@@ -51,39 +48,3 @@ class WarcWriter:
 
     def close(self) -> None:
         self._stream.close()
-
-
-@dataclass(frozen=True)
-class WarcPage:
-    url: str
-    fetched_at: str | None
-    body: bytes
-    content_type: str | None
-
-
-def read_warc(path: str | Path, *, max_bytes: int = 64 * 1024 * 1024) -> Iterator[WarcPage]:
-    """The HTML and text responses of a WARC file, bodies decoded from their Content-Encoding."""
-    from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
-
-    with Path(path).open("rb") as stream:
-        try:
-            for record in ArchiveIterator(stream, no_record_parse=False):
-                if record.rec_type != "response" or record.http_headers is None:
-                    continue
-                content_type = record.http_headers.get_header("Content-Type")
-                mime = (content_type or "").split(";", 1)[0].strip().lower()
-                if mime and mime not in ("text/html", "application/xhtml+xml", "text/plain"):
-                    continue
-                decoder = BoundedBody(record.http_headers.get_header("Content-Encoding"), max_bytes)
-                raw = record.raw_stream
-                while chunk := raw.read(64 * 1024):
-                    decoder.feed(chunk)
-                yield WarcPage(
-                    url=record.rec_headers.get_header("WARC-Target-URI"),
-                    fetched_at=record.rec_headers.get_header("WARC-Date"),
-                    body=decoder.body(),
-                    content_type=mime or None,
-                )
-        except ArchiveLoadFailed as exc:
-            raise UnsupportedInput(f"not a readable WARC file: {exc}") from exc

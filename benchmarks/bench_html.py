@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gc
 import gzip
 import json
 import multiprocessing
@@ -89,13 +90,15 @@ def bench_dates(with_urls: bool) -> list[tuple[str, str, str]]:
     return [row]
 
 
-def _timed(fn: Callable[[str], object], pages: list[str], repeat: int) -> float:
+def _timed(
+    fn: Callable[[str], object], pages: list[str], repeat: int, clock: Callable[[], float] = time.perf_counter
+) -> float:
     best = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         for html in pages:
             fn(html)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, clock() - start)
     return best
 
 
@@ -109,9 +112,14 @@ def _theirs(html: str) -> object:
     return trafilatura.extract(html, include_comments=False, with_metadata=True)
 
 
-def _work(args: tuple[list[str], bool]) -> float:
-    pages, ours = args
-    return _timed(_ours if ours else _theirs, pages, 1)
+#: The pages the worker processes read: set before the pool forks, so each worker inherits them
+#: instead of receiving 120 MB of pickled HTML through a pipe (the CLI sends workers paths).
+_SHARED: list[str] = []
+
+
+def _work(args: tuple[int, int]) -> float:
+    start, step = args
+    return _timed(_ours, _SHARED[start::step], 1)
 
 
 def bench_speed(repeat: int) -> list[tuple[str, str, str]]:
@@ -121,34 +129,37 @@ def bench_speed(repeat: int) -> list[tuple[str, str, str]]:
     # Interleaved, best of each: this VM's speed drifts by 20-30 % over minutes, and timing all
     # of one system before the other turns that drift into a fake ratio.
     theirs = ours = float("inf")
+    # CPU time of this process: "per core" is what the goal asks, and unlike the wall clock it
+    # does not count the time the hypervisor gives the core to someone else.
     for _ in range(repeat):
-        theirs = min(theirs, _timed(_theirs, pages, 1))
-        ours = min(ours, _timed(_ours, pages, 1))
+        theirs = min(theirs, _timed(_theirs, pages, 1, time.process_time))
+        ours = min(ours, _timed(_ours, pages, 1, time.process_time))
     rows = [
         (
             "speed",
-            "trafilatura `extract(with_metadata=True)`, 1 process",
+            "trafilatura `extract(with_metadata=True)`, 1 process (CPU time)",
             f"{len(pages) / theirs:.1f} pages/s",
         ),
         (
             "speed",
-            "newsclean full record (`clean_html`), 1 process",
+            "newsclean full record (`clean_html`), 1 process (CPU time)",
             f"{len(pages) / ours:.1f} pages/s: {theirs / ours:.2f}× trafilatura",
         ),
     ]
     # Two workers, each taking half of 4 copies of the set, against one worker doing it all.
-    work = pages * 4
+    _SHARED[:] = work = pages * 4
+    gc.freeze()  # as batch.run does: children do not copy the parent's objects by collecting them
     context = multiprocessing.get_context("fork")
     one = two = float("inf")
     for _ in range(repeat):  # interleaved; one pool at a time (forking beside a live pool can hang)
         with context.Pool(1) as pool:
-            one = min(one, _best(lambda: pool.map(_work, [(work, True)]), 1))
+            one = min(one, _best(lambda: pool.map(_work, [(0, 1)]), 1))
         with context.Pool(2) as pool:
-            two = min(two, _best(lambda: pool.map(_work, [(work[0::2], True), (work[1::2], True)]), 1))
+            two = min(two, _best(lambda: pool.map(_work, [(0, 2), (1, 2)]), 1))
     rows.append(
         (
             "speed",
-            "newsclean, 2 workers vs 1",
+            "newsclean, 2 workers vs 1 (wall clock)",
             f"{len(work) / two:.1f} vs {len(work) / one:.1f} pages/s: {one / two:.2f}×",
         )
     )

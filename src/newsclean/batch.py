@@ -12,6 +12,7 @@ so output is identical for ``-j 1`` and ``-j 8``.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import sys
 import traceback
@@ -102,6 +103,9 @@ def run(files: Sequence[str], config: Config, *, jobs: int = 1) -> Iterator[Outc
     context = _context()
     if context.get_start_method() == "fork":
         _warm_up(config)  # children inherit loaded packs and language profiles
+        # Keep the inherited objects out of the children's garbage collections: collecting them
+        # writes to every page (reference counts, GC links), copying memory the children share.
+        gc.freeze()
     with context.Pool(processes=jobs, initializer=_warm_up, initargs=(config,)) as pool:
         args = ((path, config) for path in files)
         yield from pool.imap(_process_star, args, chunksize=_chunksize(len(files), jobs))

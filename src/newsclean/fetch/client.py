@@ -365,6 +365,11 @@ class Fetcher:
         asked = robots.crawl_delay(self.policy.agent) if robots is not None else None
         return max(self.policy.delay, min(asked or 0.0, self.policy.max_crawl_delay))
 
+    def _space_after_robots(self, key: str) -> None:
+        """The robots.txt request was spaced by ``delay``; its Crawl-delay applies from it on."""
+        if key in self._next_start:
+            self._next_start[key] += self._delay(key) - self.policy.delay
+
     def _check_robots(self, url: str, asked: str) -> None:
         if not self.policy.obey_robots:
             return
@@ -372,6 +377,7 @@ class Fetcher:
         robots = self._robots.get(key)
         if robots is None:
             robots = self._robots[key] = self._read_robots(url)
+            self._space_after_robots(key)
         if not robots.allowed(url, self.policy.agent):
             raise RobotsDisallowed(f"{robots.reason} disallows {url}", url=asked)
 
@@ -524,6 +530,11 @@ class AsyncFetcher:
         asked = robots.crawl_delay(self.policy.agent) if robots is not None else None
         return max(self.policy.delay, min(asked or 0.0, self.policy.max_crawl_delay))
 
+    def _space_after_robots(self, key: str) -> None:
+        """The robots.txt request was spaced by ``delay``; its Crawl-delay applies from it on."""
+        if key in self._next_start:
+            self._next_start[key] += self._delay(key) - self.policy.delay
+
     async def _check_robots(self, url: str, asked: str) -> None:
         if not self.policy.obey_robots:
             return
@@ -533,6 +544,7 @@ class AsyncFetcher:
             robots = self._robots.get(key)
             if robots is None:
                 robots = self._robots[key] = await self._read_robots(url)
+                self._space_after_robots(key)
         if not robots.allowed(url, self.policy.agent):
             raise RobotsDisallowed(f"{robots.reason} disallows {url}", url=asked)
 

@@ -342,7 +342,7 @@ def test_sitemaps_and_feeds_list_their_pages(server: FaultServer) -> None:
     with Fetcher(policy()) as fetcher:
         index = read_sitemap(fetcher.fetch(server.url("/sitemap.xml"), accept=None).body, server.base)
         assert index.sitemaps and not index.urls
-        urls = []
+        urls: list[str] = []
         for child in index.sitemaps:
             urls += read_sitemap(fetcher.fetch(child, accept=None).body, child).urls
         rss = read_feed(fetcher.fetch(server.url("/feed.rss"), accept=None).body, server.base)

@@ -485,3 +485,26 @@ def test_an_unreadable_warc_is_one_error_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     errors = _lines(tmp_path / "o.errors.jsonl")
     assert len(errors) == 1 and errors[0]["origin"]["kind"] == "warc"  # type: ignore[index]
+
+
+def test_an_unexpected_failure_is_an_error_line_and_the_run_goes_on(
+    server: FaultServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsclean import crawl
+
+    real = crawl.record_for_page
+
+    def flaky(page: object, config: object) -> object:
+        if str(getattr(page, "url", "")).endswith("/news/b.html"):
+            raise RuntimeError("a bug in cleaning")
+        return real(page, config)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(crawl, "record_for_page", flaky)
+    urls = tmp_path / "urls.txt"
+    urls.write_text("\n".join(server.url(f"/news/{n}.html") for n in "abc") + "\n")
+    code, _ = _fetch_cli(server, str(urls), "-o", str(tmp_path / "o.jsonl"))
+    assert code == 1
+    assert len(_lines(tmp_path / "o.jsonl")) == 2
+    (error,) = _lines(tmp_path / "o.errors.jsonl")
+    assert error["error_type"] == "InternalError" and "a bug in cleaning" in str(error["message"])
+    assert error["traceback"]

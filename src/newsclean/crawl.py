@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,15 +209,23 @@ async def _run(
     async def one(url: str) -> Record:
         try:
             page = await fetcher.fetch(url)
+            if page.from_cache:
+                summary.from_cache += 1
+            else:
+                summary.downloaded += 1
+                if writer is not None:
+                    writer.write(page)
+            return await asyncio.to_thread(record_for_page, page, config)
         except FetchError as exc:
             return _error(url, exc)
-        if page.from_cache:
-            summary.from_cache += 1
-        else:
-            summary.downloaded += 1
-            if writer is not None:
-                writer.write(page)
-        return await asyncio.to_thread(record_for_page, page, config)
+        except Exception as exc:  # noqa: BLE001 - the batch boundary: one bad URL never stops the run
+            return ErrorRecord(
+                origin=Origin(kind="url", location=url),
+                error_type="InternalError",
+                message=f"{type(exc).__name__}: {exc}",
+                newsclean_version=__version__,
+                traceback=traceback.format_exc(),
+            )
 
     # At most `window` URLs in flight, written in list order as soon as they are next in line.
     window = max(4, fetcher.policy.concurrency * 4)

@@ -159,6 +159,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     piped = subprocess.run(args, capture_output=True, text=True, check=False)
     assert piped.returncode == 0 and "cleaning" not in piped.stderr  # a pipe gets no bar
 
+    args[-1] = str(tmp_path / "tty.jsonl")  # a fresh output (the same one would resume: nothing to do)
     leader, follower = pty.openpty()
     with subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=follower) as proc:
         os.close(follower)
@@ -176,22 +177,28 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     assert b"cleaning" in seen and b"inputs ->" in seen
 
 
-def test_a_write_failure_publishes_nothing_and_exits_one(
+def test_a_write_failure_keeps_whole_lines_exits_one_and_resumes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from newsclean.errors import OutputError
-    from newsclean.sinks import JsonlSink
+    from newsclean.sinks.resumable import AppendSink
 
-    original = JsonlSink.write
+    original = AppendSink.write
 
-    def failing(self: JsonlSink, line: bytes) -> None:
+    def failing(self: AppendSink, line: bytes) -> None:
         if self.count >= 2:
             raise OutputError("cannot write output: No space left on device")
         original(self, line)
 
-    monkeypatch.setattr(JsonlSink, "write", failing)
     out = tmp_path / "o.jsonl"
-    result = CliRunner().invoke(cli, ["clean", str(DUMPS), "-o", str(out)])
+    with monkeypatch.context() as patch:
+        patch.setattr(AppendSink, "write", failing)
+        result = CliRunner().invoke(cli, ["clean", str(DUMPS), "-o", str(out)])
     assert result.exit_code == 1
     assert "No space left on device" in result.stderr
-    assert not out.exists() and not list(tmp_path.glob("*.partial"))
+    assert len(out.read_bytes().splitlines()) == 2 and out.read_bytes().endswith(b"\n")
+    again = CliRunner().invoke(cli, ["clean", str(DUMPS), "-o", str(out)])  # the disk has room again
+    assert "resumed: 2 inputs were already done" in again.stderr
+    whole = tmp_path / "whole.jsonl"
+    CliRunner().invoke(cli, ["clean", str(DUMPS), "-o", str(whole)])
+    assert out.read_bytes() == whole.read_bytes()

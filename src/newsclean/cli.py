@@ -28,6 +28,7 @@ from newsclean.errors import ConfigError, NewscleanError, OutputError
 from newsclean.pipeline import clean_file
 from newsclean.record import json_schema
 from newsclean.sinks import JsonlSink
+from newsclean.sinks.resumable import AppendSink, RunState, done_locations, read_state, write_state
 from newsclean.sources import SKIPPED_NOTE, walk
 
 _SUMMARY_RULES = 8
@@ -71,6 +72,11 @@ def _config(config_path: str | None, packs: tuple[str, ...]) -> Config:
     "--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML config file."
 )
 @click.option("--pack", "packs", multiple=True, help="Use only these rule packs, in this order (repeatable).")
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Start over: empty -o and the error report instead of resuming an unfinished run.",
+)
 def clean(
     paths: tuple[str, ...],
     output: str | None,
@@ -78,35 +84,55 @@ def clean(
     jobs: int,
     config_path: str | None,
     packs: tuple[str, ...],
+    fresh: bool,
 ) -> None:
-    """Clean text dumps under PATHS (files or folders) into article records."""
+    """Clean text dumps, HTML pages and WARC files under PATHS (files or folders) into records.
+
+    With -o, a run that was stopped (Ctrl-C, crash, kill) resumes when run again: inputs that
+    already have a line are skipped and the rest appended, giving the same bytes as one run.
+    """
     config = _config(config_path, packs)
     found = walk(paths)
     if errors_path is None and output is not None:
         errors_path = str(Path(output).with_suffix("")) + ".errors.jsonl"
-    stdout, stderr = sys.stdout.buffer, sys.stderr.buffer
+    files, resumed, failed = list(found.files), 0, 0
     try:
-        records = JsonlSink(output if output else stdout)
-        errors = JsonlSink(errors_path if errors_path else stderr)
+        if output is not None:
+            fresh = _start_or_resume(Path(output), config.fingerprint(), fresh)
+            if not fresh:
+                done = done_locations(Path(output), *([Path(errors_path)] if errors_path else []))
+                files = [f for f in files if f not in done]
+                resumed = len(found.files) - len(files)
+                failed = sum(done.values()) - _count_lines(Path(output))
+            records: JsonlSink | AppendSink = AppendSink(output, fresh=fresh)
+        else:
+            records = JsonlSink(sys.stdout.buffer)
+        errors: JsonlSink | AppendSink = (
+            AppendSink(errors_path, fresh=fresh or output is None)
+            if errors_path
+            else JsonlSink(sys.stderr.buffer)
+        )
     except NewscleanError as exc:
         raise click.UsageError(str(exc)) from exc
     rules: Counter[str] = Counter()
-    failed = 0
+    written = 0
     try:
-        for outcome in _with_progress(run(found.files, config, jobs=jobs), len(found.files)):
+        for outcome in _with_progress(run(files, config, jobs=jobs), len(files)):
             if outcome.failed:
                 failed += 1
                 errors.write(outcome.line)
             else:
+                written += 1
                 records.write(outcome.line)
                 rules.update(outcome.rules)
     except KeyboardInterrupt:
-        _abandon(records, errors)
-        click.echo("newsclean: interrupted; no output written", err=True)
+        _close_quietly(records, errors)
+        kept = "finished lines are kept; run again to resume" if output else "output incomplete"
+        click.echo(f"newsclean: interrupted; {kept}", err=True)
         sys.exit(130)
-    except OutputError as exc:  # disk full, pipe closed ...: say so, publish nothing half-done
-        _abandon(records, errors)
-        click.echo(f"newsclean: {exc}; no output written", err=True)
+    except OutputError as exc:  # disk full, pipe closed ...: say so; finished lines stay valid
+        _close_quietly(records, errors)
+        click.echo(f"newsclean: {exc}", err=True)
         sys.exit(1)
     try:
         records.close()
@@ -114,11 +140,34 @@ def clean(
     except OSError as exc:
         click.echo(f"newsclean: cannot finish writing the output: {exc}", err=True)
         sys.exit(1)
-    _summary(len(found.files), records.count, failed, rules, found.skipped, output, errors_path)
+    if output is not None:
+        write_state(Path(output), RunState(fingerprint=config.fingerprint(), complete=True))
+    if resumed:
+        click.echo(f"resumed: {resumed} inputs were already done", err=True)
+    _summary(len(found.files), written, failed, rules, found.skipped, output, errors_path)
     sys.exit(1 if failed else 0)
 
 
-def _abandon(*sinks: JsonlSink) -> None:
+def _start_or_resume(output: Path, fingerprint: str, fresh: bool) -> bool:
+    """Whether this run starts fresh; raises ConfigError when resuming would mix settings."""
+    state = read_state(output)
+    if fresh or state is None or not output.exists():
+        write_state(output, RunState(fingerprint=fingerprint, complete=False))
+        return True
+    if state.fingerprint != fingerprint:
+        raise ConfigError(
+            f"{output} was written with other settings or another newsclean version; "
+            "pass --fresh to start it over"
+        )
+    return False
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as stream:
+        return sum(1 for line in stream if line.endswith(b"\n"))
+
+
+def _close_quietly(*sinks: JsonlSink | AppendSink) -> None:
     for sink in sinks:
         with contextlib.suppress(OSError):
             sink.close(commit=False)

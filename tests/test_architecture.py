@@ -24,7 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "extract": {"errors", "config", "extract"},
     "clean": {"errors", "config", "clean", "agencies", "people"},
     "record": {"clean"},
-    "sinks": {"errors", "record", "sinks"},
+    "sinks": {"_version", "errors", "record", "sinks"},
     "htmlpipeline": {
         "clean",
         "config",

@@ -27,7 +27,7 @@ from newsclean.config import Config
 from newsclean.errors import ConfigError, NewscleanError, OutputError
 from newsclean.pipeline import clean_file
 from newsclean.record import json_schema
-from newsclean.sinks import JsonlSink
+from newsclean.sinks import JsonlSink, ParquetSink, is_resumable, whole_file_sink
 from newsclean.sinks.resumable import AppendSink, RunState, done_locations, read_state, write_state
 from newsclean.sources import SKIPPED_NOTE, walk
 
@@ -94,17 +94,20 @@ def clean(
     config = _config(config_path, packs)
     found = walk(paths)
     if errors_path is None and output is not None:
-        errors_path = str(Path(output).with_suffix("")) + ".errors.jsonl"
+        errors_path = _errors_beside(output)
     files, resumed, failed = list(found.files), 0, 0
     try:
-        if output is not None:
+        if output is not None and not is_resumable(output):
+            records: JsonlSink | AppendSink | ParquetSink = whole_file_sink(output)
+            fresh = True
+        elif output is not None:
             fresh = _start_or_resume(Path(output), config.fingerprint(), fresh)
             if not fresh:
                 done = done_locations(Path(output), *([Path(errors_path)] if errors_path else []))
                 files = [f for f in files if f not in done]
                 resumed = len(found.files) - len(files)
                 failed = sum(done.values()) - _count_lines(Path(output))
-            records: JsonlSink | AppendSink = AppendSink(output, fresh=fresh)
+            records = AppendSink(output, fresh=fresh)
         else:
             records = JsonlSink(sys.stdout.buffer)
         errors: JsonlSink | AppendSink = (
@@ -140,12 +143,21 @@ def clean(
     except OSError as exc:
         click.echo(f"newsclean: cannot finish writing the output: {exc}", err=True)
         sys.exit(1)
-    if output is not None:
+    if output is not None and is_resumable(output):
         write_state(Path(output), RunState(fingerprint=config.fingerprint(), complete=True))
     if resumed:
         click.echo(f"resumed: {resumed} inputs were already done", err=True)
     _summary(len(found.files), written, failed, rules, found.skipped, output, errors_path)
     sys.exit(1 if failed else 0)
+
+
+def _errors_beside(output: str) -> str:
+    """``out.jsonl`` / ``out.jsonl.gz`` / ``out.parquet`` -> ``out.errors.jsonl``."""
+    base = output.removesuffix(".gz")
+    for suffix in (".jsonl", ".parquet", ".json"):
+        if base.lower().endswith(suffix):
+            return base[: -len(suffix)] + ".errors.jsonl"
+    return str(Path(base).with_suffix("")) + ".errors.jsonl"
 
 
 def _start_or_resume(output: Path, fingerprint: str, fresh: bool) -> bool:
@@ -167,7 +179,7 @@ def _count_lines(path: Path) -> int:
         return sum(1 for line in stream if line.endswith(b"\n"))
 
 
-def _close_quietly(*sinks: JsonlSink | AppendSink) -> None:
+def _close_quietly(*sinks: JsonlSink | AppendSink | ParquetSink) -> None:
     for sink in sinks:
         with contextlib.suppress(OSError):
             sink.close(commit=False)

@@ -1,15 +1,19 @@
-"""JSON Lines output that never leaves a half-written file behind.
+"""JSON Lines output that never leaves a half-written file behind (streams, and ``.jsonl.gz``).
 
-Writing to a path goes to ``PATH.partial`` first and is renamed over ``PATH`` only when the run
-finishes (``os.replace`` is atomic on one file system): a crash or Ctrl-C leaves the old output
-(or none) in place, never a truncated line. Writing to a stream (stdout) goes straight through.
+Plain ``.jsonl`` files are written by :mod:`newsclean.sinks.resumable`, line by line, so a run
+can resume; a gzip stream cannot be appended to safely after a crash, so ``.jsonl.gz`` is
+all-or-nothing: it goes to ``PATH.partial`` first and is renamed over ``PATH`` only when the
+run finishes (``os.replace`` is atomic on one file system), so a crash or Ctrl-C leaves the old
+output (or none) in place, never a truncated line. Writing to a stream (stdout) goes straight
+through.
 """
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Self
+from typing import IO, Any, Self
 
 from newsclean.errors import OutputError
 
@@ -25,7 +29,12 @@ class JsonlSink:
             self._partial = self._path.with_name(self._path.name + ".partial")
             try:
                 self._path.parent.mkdir(parents=True, exist_ok=True)
-                self._stream: IO[bytes] = self._partial.open("wb")
+                stream: Any = (
+                    gzip.open(self._partial, "wb", compresslevel=6)  # noqa: SIM115 - closed by close()
+                    if self._path.name.endswith(".gz")
+                    else self._partial.open("wb")
+                )
+                self._stream: IO[bytes] = stream
             except OSError as exc:
                 raise OutputError(f"cannot write {self._path}: {exc.strerror or exc}") from exc
         else:

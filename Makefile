@@ -20,7 +20,7 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.runtime-installed
 	@mkdir -p out
-	$(BIN)/newsclean clean fixtures/demo -o out/demo.jsonl --errors out/demo.errors.jsonl
+	$(BIN)/newsclean clean fixtures/demo -o out/demo.jsonl --errors out/demo.errors.jsonl --fresh
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests benchmarks

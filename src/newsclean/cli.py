@@ -95,7 +95,7 @@ def clean(
     found = walk(paths)
     if errors_path is None and output is not None:
         errors_path = _errors_beside(output)
-    files, resumed, failed = list(found.files), 0, 0
+    files, resumed, failed, earlier_failed = list(found.files), 0, 0, 0
     try:
         if output is not None and not is_resumable(output):
             records: JsonlSink | AppendSink | ParquetSink = whole_file_sink(output)
@@ -106,7 +106,7 @@ def clean(
                 done = done_locations(Path(output), *([Path(errors_path)] if errors_path else []))
                 files = [f for f in files if f not in done]
                 resumed = len(found.files) - len(files)
-                failed = sum(done.values()) - _count_lines(Path(output))
+                failed = earlier_failed = sum(done.values()) - _count_lines(Path(output))
             records = AppendSink(output, fresh=fresh)
         else:
             records = JsonlSink(sys.stdout.buffer)
@@ -146,8 +146,9 @@ def clean(
     if output is not None and is_resumable(output):
         write_state(Path(output), RunState(fingerprint=config.fingerprint(), complete=True))
     if resumed:
-        click.echo(f"resumed: {resumed} inputs were already done", err=True)
-    _summary(len(found.files), written, failed, rules, found.skipped, output, errors_path)
+        click.echo(f"resumed: {resumed} inputs were already done; {len(files)} processed now", err=True)
+    earlier_records = resumed - earlier_failed
+    _summary(len(found.files), written + earlier_records, failed, rules, found.skipped, output, errors_path)
     sys.exit(1 if failed else 0)
 
 

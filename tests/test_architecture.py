@@ -50,7 +50,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "batch": {"_version", "config", "detect", "errors", "pipeline", "record", "sources"},
     "fetch": {"_version", "errors", "fetch", "sources"},
-    "crawl": {"_version", "config", "errors", "fetch", "pipeline", "record"},
+    "crawl": {"_version", "config", "errors", "fetch", "pipeline", "record", "sinks"},
     "cli": {"_version", "batch", "clean", "config", "crawl", "errors", "fetch", "pipeline", "record"}
     | {"sinks", "sources"},
     "__init__": {"_version", "batch", "config", "errors", "pipeline", "record"},

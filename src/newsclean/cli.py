@@ -103,10 +103,11 @@ def clean(
         elif output is not None:
             fresh = _start_or_resume(Path(output), config.fingerprint(), fresh)
             if not fresh:
-                done = done_locations(Path(output), *([Path(errors_path)] if errors_path else []))
-                files = [f for f in files if f not in done]
+                done = done_locations(Path(output))
+                done_errors = done_locations(Path(errors_path)) if errors_path else {}
+                files = [f for f in files if f not in done and f not in done_errors]
                 resumed = len(found.files) - len(files)
-                failed = earlier_failed = sum(done.values()) - _count_lines(Path(output))
+                failed = earlier_failed = sum(done_errors.values())
             records = AppendSink(output, fresh=fresh)
         else:
             records = JsonlSink(sys.stdout.buffer)
@@ -173,11 +174,6 @@ def _start_or_resume(output: Path, fingerprint: str, fresh: bool) -> bool:
             "pass --fresh to start it over"
         )
     return False
-
-
-def _count_lines(path: Path) -> int:
-    with path.open("rb") as stream:
-        return sum(1 for line in stream if line.endswith(b"\n"))
 
 
 def _close_quietly(*sinks: JsonlSink | AppendSink | ParquetSink) -> None:

@@ -1,9 +1,10 @@
 """``newsclean fetch``: URLs (a list, a sitemap, a feed) -> fetched pages -> article records.
 
 Every URL ends as one line: an Article in the output, or an ErrorRecord (with the HTTP status
-when there was one) in the error report. The output is appended to and flushed line by line,
-so a run that stops (Ctrl-C, crash, kill) keeps what it finished; re-running with the same
-output skips every URL already in it, after cutting a last line the stop left unfinished.
+when there was one) in the error report. The output is appended to with one write per line
+(:mod:`newsclean.sinks.resumable`), so a run that stops (Ctrl-C, crash, kill) keeps what it
+finished; re-running with the same output skips every URL already in it, after cutting a last
+line the stop left unfinished.
 URLs that failed are tried again on a re-run: the error report is rewritten each time.
 
 Fetching is concurrent (asyncio, :class:`~newsclean.fetch.AsyncFetcher`); cleaning runs in a
@@ -14,14 +15,11 @@ listed, whatever order the downloads finish in.
 from __future__ import annotations
 
 import asyncio
-import json
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
-
-import msgspec
 
 from newsclean._version import __version__
 from newsclean.config import Config
@@ -29,8 +27,10 @@ from newsclean.errors import FetchError, NewscleanError, UnsupportedInput
 from newsclean.fetch import AsyncFetcher, FetchPolicy, HttpCache, Page, read_feed, read_sitemap
 from newsclean.fetch.policy import XML_TYPES
 from newsclean.fetch.warc import WarcWriter
-from newsclean.pipeline import clean_html
+from newsclean.pipeline import clean_response
 from newsclean.record import Article, ErrorRecord, Origin, Record, to_json
+from newsclean.sinks import AppendSink, JsonlSink
+from newsclean.sinks.resumable import done_locations
 
 _MAX_SITEMAP_DEPTH = 3
 
@@ -44,27 +44,6 @@ class CrawlSummary:
     from_cache: int = 0
     downloaded: int = 0
     discovery_errors: list[str] = field(default_factory=list)
-
-
-def done_urls(path: Path) -> set[str]:
-    """URLs already in an output file; a last line without its newline is cut off first."""
-    if not path.exists():
-        return set()
-    data = path.read_bytes()
-    end = data.rfind(b"\n") + 1
-    if end < len(data):
-        with path.open("r+b") as stream:
-            stream.truncate(end)
-    done: set[str] = set()
-    for line in data[:end].splitlines():
-        try:
-            record = json.loads(line)
-        except ValueError:
-            continue
-        location = (record.get("origin") or {}).get("location")
-        if isinstance(location, str):
-            done.add(location)
-    return done
 
 
 async def discover(
@@ -100,15 +79,17 @@ async def discover(
 
 def record_for_page(page: Page, config: Config) -> Record:
     """The article of a fetched page (or the error saying why there is none)."""
-    origin = Origin(kind="url", location=page.url, fetched_at=page.fetched_at)
     try:
-        article = clean_html(page.body, url=page.final_url, config=config, source=page.url)
+        return clean_response(
+            page.body,
+            url=page.final_url,
+            source=page.url,
+            kind="url",
+            fetched_at=page.fetched_at,
+            config=config,
+        )
     except NewscleanError as exc:
         return _error(page.url, exc, fetched_at=page.fetched_at)
-    return msgspec.structs.replace(
-        article,
-        origin=msgspec.structs.replace(article.origin, kind="url", fetched_at=origin.fetched_at),
-    )
 
 
 def _error(url: str, exc: NewscleanError, *, fetched_at: str | None = None) -> ErrorRecord:
@@ -171,7 +152,7 @@ async def _crawl(
     summary = CrawlSummary()
     cache = HttpCache(cache_dir) if cache_dir is not None else None
     writer = WarcWriter(warc) if warc is not None else None
-    done = done_urls(output) if isinstance(output, Path) else set()
+    done = done_locations(output) if isinstance(output, Path) else {}
     async with AsyncFetcher(policy, cache=cache, keep_raw=writer is not None) as fetcher:
         if sitemap is not None or feed is not None:
             found, problems = await discover(fetcher, sitemap=sitemap, feed=feed)
@@ -185,12 +166,11 @@ async def _crawl(
         summary.skipped_done = len(urls) - len(todo)
         if on_listed is not None:
             on_listed(len(todo))
-        stream = output.open("ab") if isinstance(output, Path) else output
+        sink = AppendSink(output, fresh=False) if isinstance(output, Path) else JsonlSink(output)
         try:
-            await _run(todo, fetcher, config, stream, errors, writer, summary, on_done)
+            await _run(todo, fetcher, config, sink, errors, writer, summary, on_done)
         finally:
-            if isinstance(output, Path):
-                stream.close()
+            sink.close()
             if writer is not None:
                 writer.close()
     return summary
@@ -200,7 +180,7 @@ async def _run(
     todo: list[str],
     fetcher: AsyncFetcher,
     config: Config,
-    stream: IO[bytes],
+    sink: AppendSink | JsonlSink,
     errors: IO[bytes],
     writer: WarcWriter | None,
     summary: CrawlSummary,
@@ -240,8 +220,7 @@ async def _run(
             record = await pending.pop(next_out)
             next_out += 1
             if isinstance(record, Article):
-                stream.write(to_json(record) + b"\n")
-                stream.flush()
+                sink.write(to_json(record))
                 summary.articles += 1
             else:
                 errors.write(to_json(record) + b"\n")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 import msgspec
 
@@ -118,9 +119,9 @@ def clean_file(path: str | Path, config: Config | None = None) -> Article:
     if record is not None:
         with attach(stage="read", location=str(path)):
             page = read_warc_record(*record)
-        article = clean_html(page.body, url=page.url, config=config, source=str(path))
-        origin = msgspec.structs.replace(article.origin, kind="warc", fetched_at=page.fetched_at)
-        return msgspec.structs.replace(article, origin=origin)
+        return clean_response(
+            page.body, url=page.url, source=str(path), kind="warc", fetched_at=page.fetched_at, config=config
+        )
     with attach(stage="read", location=str(path)):
         raw = read_input(path)
     if raw.kind == "html":
@@ -194,3 +195,18 @@ def _header_removals(header: Header, text: str) -> list[Removal]:
         Removal(stage="extract", rule=_HEADER_RULE, action="header", line=i + 1, end_line=i + 1, text=part)
         for i, part in sorted(taken.items())
     ]
+
+
+def clean_response(
+    body: bytes,
+    *,
+    url: str,
+    source: str,
+    kind: Literal["url", "warc"],
+    fetched_at: str | None,
+    config: Config | None = None,
+) -> Article:
+    """Clean an HTTP response body (fetched now, or read from a WARC), recording where and when."""
+    article = clean_html(body, url=url, config=config, source=source)
+    origin = msgspec.structs.replace(article.origin, kind=kind, fetched_at=fetched_at)
+    return msgspec.structs.replace(article, origin=origin)

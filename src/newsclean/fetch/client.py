@@ -43,7 +43,7 @@ from newsclean.errors import (
 from newsclean.fetch.cache import CacheEntry, HttpCache
 from newsclean.fetch.guard import DEADLINE, AsyncGuardedBackend, GuardedBackend
 from newsclean.fetch.policy import PAGE_TYPES, FetchPolicy
-from newsclean.fetch.robots import Robots, allow_everything, from_answer, host_key, robots_url
+from newsclean.fetch.robots import Robots, from_answer, host_key, robots_url
 from newsclean.sources.bounded import ACCEPT_ENCODING, BoundedBody
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -257,26 +257,99 @@ class _AsyncGuardedTransport(httpx.AsyncHTTPTransport):
         )
 
 
+class _Body:
+    """A 2xx response's body as it arrives: decoded under the cap, raw bytes kept for WARC."""
+
+    def __init__(self, url: str, response: httpx.Response, policy: FetchPolicy, keep_raw: bool) -> None:
+        self._url = url
+        self._response = response
+        self._decoded = BoundedBody(response.headers.get("content-encoding"), policy.max_bytes, url=url)
+        self._raw: list[bytes] | None = [] if keep_raw else None
+
+    def feed(self, chunk: bytes) -> None:
+        self._decoded.feed(chunk)
+        if self._raw is not None:
+            self._raw.append(chunk)
+
+    def answer(self) -> _Answer:
+        raw = b"".join(self._raw) if self._raw is not None else None
+        return _Answer(self._url, self._response.status_code, self._response.headers, self._decoded, raw)
+
+
+def _no_body(url: str, response: httpx.Response, accept: tuple[str, ...] | None) -> _Answer | None:
+    """The answer when the body is not wanted (3xx, 4xx, 5xx); raises for a type we do not read."""
+    if response.status_code >= 300:
+        return _Answer(url, response.status_code, response.headers, None, None)
+    _check_type(url, response.headers, accept)
+    return None
+
+
+def _stamped(exc: FetchError, url: str) -> FetchError:
+    if exc.url is None:  # raised below httpx (the address guard), which knows no URL
+        exc.url = exc.location = url
+    return exc
+
+
+class _Fetching:
+    """What the two fetchers share: settings, robots.txt rules and start times per host, and the
+    steps that do no I/O. Each subclass adds its own way of waiting and of doing the I/O."""
+
+    def __init__(self, policy: FetchPolicy | None, cache: HttpCache | None, keep_raw: bool) -> None:
+        self.policy = (policy or FetchPolicy()).validate()
+        self.cache = cache
+        self.keep_raw = keep_raw
+        self._robots: dict[str, Robots] = {}
+        self._next_start: dict[str, float] = {}
+
+    def _claim_start(self, key: str) -> float:
+        """Book the host's next start; return how long to wait for this one."""
+        now = time.monotonic()
+        start = max(now, self._next_start.get(key, now))
+        self._next_start[key] = start + self._delay(key)
+        return start - now
+
+    def _delay(self, key: str) -> float:
+        robots = self._robots.get(key)
+        asked = robots.crawl_delay(self.policy.agent) if robots is not None else None
+        return max(self.policy.delay, min(asked or 0.0, self.policy.max_crawl_delay))
+
+    def _learned_robots(self, key: str, robots: Robots) -> None:
+        """Store a host's rules. The robots.txt request was spaced by ``delay``; from it on, the
+        host's Crawl-delay applies."""
+        self._robots[key] = robots
+        if key in self._next_start:
+            self._next_start[key] += self._delay(key) - self.policy.delay
+
+    def _verdict(self, robots: Robots, url: str, asked: str) -> None:
+        if not robots.allowed(url, self.policy.agent):
+            raise RobotsDisallowed(f"{robots.reason} disallows {url}", url=asked)
+
+    def _finish(self, url: str, answer: _Answer, current: str, chain: list[str]) -> Page:
+        if answer.status == 304:
+            cached = _cached_page(url, self.cache, current, chain)
+            if cached is not None:
+                return cached
+        page = _page(url, answer, chain, self.keep_raw)
+        _remember(self.cache, page, answer)
+        return page
+
+
 # --- sync ----------------------------------------------------------------------------------------
 
 
-class Fetcher:
+class Fetcher(_Fetching):
     """Fetch URLs one at a time, politely. Use as a context manager (it owns a connection pool)."""
 
     def __init__(
         self, policy: FetchPolicy | None = None, *, cache: HttpCache | None = None, keep_raw: bool = False
     ) -> None:
-        self.policy = (policy or FetchPolicy()).validate()
-        self.cache = cache
-        self.keep_raw = keep_raw
+        super().__init__(policy, cache, keep_raw)
         self._client = httpx.Client(
             transport=_GuardedTransport(self.policy),
             timeout=_timeout(self.policy),
             follow_redirects=False,
             trust_env=False,
         )
-        self._robots: dict[str, Robots] = {}
-        self._next_start: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def __enter__(self) -> Fetcher:
@@ -301,13 +374,7 @@ class Fetcher:
                 break
             chain.append(target)
             current = target
-        if answer.status == 304:
-            cached = _cached_page(url, self.cache, current, chain)
-            if cached is not None:
-                return cached
-        page = _page(url, answer, chain, self.keep_raw)
-        _remember(self.cache, page, answer)
-        return page
+        return self._finish(url, answer, current, chain)
 
     def _with_retries(self, url: str, accept: tuple[str, ...] | None, extra: dict[str, str]) -> _Answer:
         attempt = 0
@@ -332,43 +399,25 @@ class Fetcher:
         token = DEADLINE.set(deadline)
         try:
             with self._client.stream("GET", url, headers=_headers(self.policy, extra)) as response:
-                if response.status_code >= 300:
-                    return _Answer(url, response.status_code, response.headers, None, None)
-                _check_type(url, response.headers, accept)
-                body = BoundedBody(response.headers.get("content-encoding"), self.policy.max_bytes, url=url)
-                raw: list[bytes] | None = [] if self.keep_raw else None
+                early = _no_body(url, response, accept)
+                if early is not None:
+                    return early
+                body = _Body(url, response, self.policy, self.keep_raw)
                 for chunk in response.iter_raw():
                     body.feed(chunk)
-                    if raw is not None:
-                        raw.append(chunk)
-                return _Answer(url, response.status_code, response.headers, body, b"".join(raw or []))
+                return body.answer()
         except FetchError as exc:
-            if exc.url is None:  # raised below httpx (the address guard), which knows no URL
-                exc.url = exc.location = url
-            raise
+            raise _stamped(exc, url) from None
         except (httpx.HTTPError, httpcore.TimeoutException, OSError) as exc:
             raise _deadline_or_network(exc, url, deadline) from exc
         finally:
             DEADLINE.reset(token)
 
     def _wait_turn(self, url: str) -> None:
-        key = host_key(url)
         with self._lock:
-            now = time.monotonic()
-            start = max(now, self._next_start.get(key, now))
-            self._next_start[key] = start + self._delay(key)
-        if start > now:
-            time.sleep(start - now)
-
-    def _delay(self, key: str) -> float:
-        robots = self._robots.get(key)
-        asked = robots.crawl_delay(self.policy.agent) if robots is not None else None
-        return max(self.policy.delay, min(asked or 0.0, self.policy.max_crawl_delay))
-
-    def _space_after_robots(self, key: str) -> None:
-        """The robots.txt request was spaced by ``delay``; its Crawl-delay applies from it on."""
-        if key in self._next_start:
-            self._next_start[key] += self._delay(key) - self.policy.delay
+            wait = self._claim_start(host_key(url))
+        if wait > 0:
+            time.sleep(wait)
 
     def _check_robots(self, url: str, asked: str) -> None:
         if not self.policy.obey_robots:
@@ -376,14 +425,11 @@ class Fetcher:
         key = host_key(url)
         robots = self._robots.get(key)
         if robots is None:
-            robots = self._robots[key] = self._read_robots(url)
-            self._space_after_robots(key)
-        if not robots.allowed(url, self.policy.agent):
-            raise RobotsDisallowed(f"{robots.reason} disallows {url}", url=asked)
+            robots = self._read_robots(url)
+            self._learned_robots(key, robots)
+        self._verdict(robots, url, asked)
 
     def _read_robots(self, url: str) -> Robots:
-        if not self.policy.obey_robots:
-            return allow_everything()
         target = robots_url(url)
         chain = [target]
         try:
@@ -405,25 +451,21 @@ class Fetcher:
 # --- async ---------------------------------------------------------------------------------------
 
 
-class AsyncFetcher:
+class AsyncFetcher(_Fetching):
     """Fetch many URLs at once: ``concurrency`` in all, ``per_host`` per host, ``delay`` apart."""
 
     def __init__(
         self, policy: FetchPolicy | None = None, *, cache: HttpCache | None = None, keep_raw: bool = False
     ) -> None:
-        self.policy = (policy or FetchPolicy()).validate()
-        self.cache = cache
-        self.keep_raw = keep_raw
+        super().__init__(policy, cache, keep_raw)
         self._client = httpx.AsyncClient(
             transport=_AsyncGuardedTransport(self.policy),
             timeout=_timeout(self.policy),
             follow_redirects=False,
             trust_env=False,
         )
-        self._robots: dict[str, Robots] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self._hosts: dict[str, asyncio.Semaphore] = {}
-        self._next_start: dict[str, float] = {}
         self._all = asyncio.Semaphore(self.policy.concurrency)
 
     async def __aenter__(self) -> AsyncFetcher:
@@ -451,13 +493,7 @@ class AsyncFetcher:
                     break
                 chain.append(target)
                 current = target
-        if answer.status == 304:
-            cached = _cached_page(url, self.cache, current, chain)
-            if cached is not None:
-                return cached
-        page = _page(url, answer, chain, self.keep_raw)
-        _remember(self.cache, page, answer)
-        return page
+        return self._finish(url, answer, current, chain)
 
     async def fetch_all(
         self, urls: Iterable[str], *, accept: tuple[str, ...] | None = PAGE_TYPES
@@ -496,8 +532,8 @@ class AsyncFetcher:
         try:
             async with asyncio.timeout(self.policy.deadline + 0.5):  # DNS and pool waits too
                 return await self._exchange_inner(url, accept, extra)
-        except FetchError:
-            raise
+        except FetchError as exc:
+            raise _stamped(exc, url) from None
         except TimeoutError as exc:
             raise DeadlineExceeded("the request took longer than the deadline", url=url) from exc
         except (httpx.HTTPError, httpcore.TimeoutException, OSError) as exc:
@@ -509,31 +545,18 @@ class AsyncFetcher:
         self, url: str, accept: tuple[str, ...] | None, extra: dict[str, str]
     ) -> _Answer:
         async with self._client.stream("GET", url, headers=_headers(self.policy, extra)) as response:
-            if response.status_code >= 300:
-                return _Answer(url, response.status_code, response.headers, None, None)
-            _check_type(url, response.headers, accept)
-            body = BoundedBody(response.headers.get("content-encoding"), self.policy.max_bytes, url=url)
-            raw: list[bytes] | None = [] if self.keep_raw else None
+            early = _no_body(url, response, accept)
+            if early is not None:
+                return early
+            body = _Body(url, response, self.policy, self.keep_raw)
             async for chunk in response.aiter_raw():
                 body.feed(chunk)
-                if raw is not None:
-                    raw.append(chunk)
-            return _Answer(url, response.status_code, response.headers, body, b"".join(raw or []))
+            return body.answer()
 
     def _turn(self, url: str) -> _HostTurn:
         key = host_key(url)
         semaphore = self._hosts.setdefault(key, asyncio.Semaphore(self.policy.per_host))
         return _HostTurn(self, key, semaphore)
-
-    def _delay(self, key: str) -> float:
-        robots = self._robots.get(key)
-        asked = robots.crawl_delay(self.policy.agent) if robots is not None else None
-        return max(self.policy.delay, min(asked or 0.0, self.policy.max_crawl_delay))
-
-    def _space_after_robots(self, key: str) -> None:
-        """The robots.txt request was spaced by ``delay``; its Crawl-delay applies from it on."""
-        if key in self._next_start:
-            self._next_start[key] += self._delay(key) - self.policy.delay
 
     async def _check_robots(self, url: str, asked: str) -> None:
         if not self.policy.obey_robots:
@@ -543,10 +566,9 @@ class AsyncFetcher:
         async with lock:
             robots = self._robots.get(key)
             if robots is None:
-                robots = self._robots[key] = await self._read_robots(url)
-                self._space_after_robots(key)
-        if not robots.allowed(url, self.policy.agent):
-            raise RobotsDisallowed(f"{robots.reason} disallows {url}", url=asked)
+                robots = await self._read_robots(url)
+                self._learned_robots(key, robots)
+        self._verdict(robots, url, asked)
 
     async def _read_robots(self, url: str) -> Robots:
         target = robots_url(url)
@@ -577,12 +599,9 @@ class _HostTurn:
 
     async def __aenter__(self) -> None:
         await self._semaphore.acquire()
-        starts = self._fetcher._next_start
-        now = time.monotonic()
-        start = max(now, starts.get(self._key, now))
-        starts[self._key] = start + self._fetcher._delay(self._key)
-        if start > now:
-            await asyncio.sleep(start - now)
+        wait = self._fetcher._claim_start(self._key)  # one event loop: no lock needed
+        if wait > 0:
+            await asyncio.sleep(wait)
 
     async def __aexit__(self, *exc: Any) -> None:
         self._semaphore.release()

@@ -62,10 +62,6 @@ def from_answer(status: int | None, body: bytes) -> Robots:
     return Robots(Protego.parse(text), True, "robots.txt")
 
 
-def allow_everything() -> Robots:
-    return Robots(None, True, "robots.txt not consulted (obey_robots is off)")
-
-
 def _token(agent: str) -> str:
     """The product token robots.txt groups are matched against: 'newsclean' of 'newsclean/1.0 (+…)'."""
     return agent.split("/", 1)[0].split(" ", 1)[0]

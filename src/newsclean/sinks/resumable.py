@@ -75,24 +75,23 @@ def cut_partial_line(path: Path) -> None:
             stream.truncate(keep)
 
 
-def done_locations(*paths: Path) -> dict[str, int]:
-    """``origin.location`` of every record line in ``paths`` -> how many lines name it."""
+def done_locations(path: Path) -> dict[str, int]:
+    """``origin.location`` of every whole record line in ``path`` -> how many lines name it."""
     done: dict[str, int] = {}
-    for path in paths:
-        try:
-            stream = path.open("rb")
-        except FileNotFoundError:
-            continue
-        with stream:
-            for line in stream:
-                if not line.endswith(b"\n"):
-                    break  # a fragment: not done
-                try:
-                    location = json.loads(line)["origin"]["location"]
-                except (ValueError, KeyError, TypeError):
-                    continue
-                if isinstance(location, str):
-                    done[location] = done.get(location, 0) + 1
+    try:
+        stream = path.open("rb")
+    except FileNotFoundError:
+        return done
+    with stream:
+        for line in stream:
+            if not line.endswith(b"\n"):
+                break  # a fragment: not done
+            try:
+                location = json.loads(line)["origin"]["location"]
+            except (ValueError, KeyError, TypeError):
+                continue
+            if isinstance(location, str):
+                done[location] = done.get(location, 0) + 1
     return done
 
 

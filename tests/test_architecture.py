@@ -50,10 +50,25 @@ ALLOWED: dict[str, set[str]] = {
     },
     "batch": {"_version", "config", "detect", "errors", "pipeline", "record", "sources"},
     "fetch": {"_version", "errors", "fetch", "sources"},
+    "dedupe": set(),
+    "siterepeat": {"record"},
+    "finish": {"clean", "config", "dedupe", "record", "siterepeat"},
+    "dask": {"batch", "config", "pipeline", "record", "sources"},
     "crawl": {"_version", "config", "errors", "fetch", "pipeline", "record", "sinks"},
-    "cli": {"_version", "batch", "clean", "config", "crawl", "errors", "fetch", "pipeline", "record"}
+    "cli": {
+        "_version",
+        "batch",
+        "clean",
+        "config",
+        "crawl",
+        "errors",
+        "fetch",
+        "finish",
+        "pipeline",
+        "record",
+    }
     | {"sinks", "sources"},
-    "__init__": {"_version", "batch", "config", "errors", "pipeline", "record"},
+    "__init__": {"_version", "batch", "config", "errors", "finish", "pipeline", "record"},
     "__main__": {"cli"},
 }
 

@@ -67,27 +67,29 @@ def test_sigkill_at_random_moments_then_resume_gives_the_uninterrupted_bytes(tmp
     assert total == COPIES * (len(list(DUMPS.glob("*.txt"))) + len(list(HTML.glob("*.htm*"))) + 1)
 
     out = tmp_path / "out.jsonl"
+    first = tmp_path / "out.jsonl.pass1"  # the first pass appends here; the batch pass writes out
     errors = tmp_path / "out.errors.jsonl"
     rng = random.Random(20261123)
     mid_batch = 0
     for turn in range(KILLS):
         quiet = subprocess.DEVNULL
         process = subprocess.Popen(_command(corpus, out), stdout=quiet, stderr=quiet, start_new_session=True)
-        before = _whole_lines(out) + _whole_lines(errors)
+        before = _whole_lines(first) + _whole_lines(errors)
         if turn % 2:  # half the kills at a random time (start-up included) ...
             time.sleep(rng.uniform(0.05, full_run))
         else:  # ... half at a random line while lines are being written
             target = before + rng.randint(1, 80)
-            while process.poll() is None and _lines_now(out, errors) < target:
+            while process.poll() is None and _lines_now(first, errors) < target:
                 time.sleep(0.005)
-        with_lines = _lines_now(out, errors)
+        with_lines = _lines_now(first, errors)
         with contextlib.suppress(ProcessLookupError):  # it may have finished already
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
-        done = _whole_lines(out) + _whole_lines(errors)  # asserts: no partial line, all JSON
+        done = _whole_lines(first) + _whole_lines(errors)  # asserts: no partial line, all JSON
+        _whole_lines(out)  # the batch pass publishes -o whole, or not at all
         mid_batch += with_lines > 0 and done < total
         if done == total:  # finished before the kill: begin again, so later kills land mid-batch too
-            for path in (out, errors, out.with_name(out.name + ".state.json")):
+            for path in (out, first, errors, out.with_name(out.name + ".state.json")):
                 path.unlink(missing_ok=True)
 
     final = subprocess.run(_command(corpus, out), check=False, capture_output=True, timeout=300)
@@ -119,7 +121,8 @@ def test_a_partial_last_line_is_cut_before_resuming(tmp_path: Path) -> None:
     out, whole = tmp_path / "o.jsonl", tmp_path / "whole.jsonl"
     CliRunner().invoke(cli, ["clean", str(DUMPS), "-o", str(whole)])
     lines = whole.read_bytes().splitlines(keepends=True)
-    out.write_bytes(b"".join(lines[:5]) + lines[5][:40])  # a crash (or a full disk) mid-line
+    first = tmp_path / "o.jsonl.pass1"  # what the first pass appends to
+    first.write_bytes(b"".join(lines[:5]) + lines[5][:40])  # a crash (or a full disk) mid-line
     from newsclean.config import Config
     from newsclean.sinks.resumable import RunState, write_state
 

@@ -7,7 +7,7 @@ import logging
 
 from newsclean._version import __version__
 from newsclean.batch import iter_records
-from newsclean.config import CleanConfig, Config, DateConfig, DetectConfig, RepairConfig
+from newsclean.config import BatchConfig, CleanConfig, Config, DateConfig, DetectConfig, RepairConfig
 from newsclean.errors import (
     ConfigError,
     ContentError,
@@ -19,6 +19,7 @@ from newsclean.errors import (
     RulePackError,
     UnsupportedInput,
 )
+from newsclean.finish import FinishStats, finish_lines
 from newsclean.pipeline import clean_file, clean_html, clean_text
 from newsclean.record import SCHEMA_VERSION, Article, ErrorRecord, Notice, Origin, Repair, json_schema
 
@@ -26,6 +27,7 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "Article",
+    "BatchConfig",
     "CleanConfig",
     "Config",
     "ConfigError",
@@ -34,6 +36,7 @@ __all__ = [
     "DecodeError",
     "DetectConfig",
     "ErrorRecord",
+    "FinishStats",
     "InputError",
     "NewscleanError",
     "NoMainContent",
@@ -49,6 +52,7 @@ __all__ = [
     "clean_file",
     "clean_html",
     "clean_text",
+    "finish_lines",
     "iter_records",
     "json_schema",
 ]

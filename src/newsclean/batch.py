@@ -58,20 +58,31 @@ def record_for(path: str, config: Config) -> Record:
     """An Article for ``path``, or an ErrorRecord saying why there is none."""
     try:
         return clean_file(path, config)
-    except NewscleanError as exc:
-        return _error(path, type(exc).__name__, exc.message, exc.stage)
-    except Exception as exc:  # noqa: BLE001 - the batch boundary: record it with its traceback, go on
-        return _error(path, "InternalError", f"{type(exc).__name__}: {exc}", None, traceback.format_exc())
+    except Exception as exc:  # noqa: BLE001 - the batch boundary: record it, go on
+        return error_record(exc, location=path, kind=_kind(path))
 
 
-def _error(path: str, kind: str, message: str, stage: str | None, tb: str | None = None) -> ErrorRecord:
+def error_record(exc: Exception, *, location: str, kind: OriginKind) -> ErrorRecord:
+    """The ErrorRecord for ``exc``, raised while cleaning ``location``; call it in the handler.
+
+    A NewscleanError keeps its class name, message and stage; anything else is an
+    ``InternalError`` with the traceback, so the bug can be reported.
+    """
+    origin = Origin(kind=kind, location=location)
+    if isinstance(exc, NewscleanError):
+        return ErrorRecord(
+            origin=origin,
+            error_type=type(exc).__name__,
+            message=exc.message,
+            stage=exc.stage,
+            newsclean_version=__version__,
+        )
     return ErrorRecord(
-        origin=Origin(kind=_kind(path), location=path),
-        error_type=kind,
-        message=message,
-        stage=stage,
+        origin=origin,
+        error_type="InternalError",
+        message=f"{type(exc).__name__}: {exc}",
         newsclean_version=__version__,
-        traceback=tb,
+        traceback=traceback.format_exc(),
     )
 
 
@@ -135,4 +146,4 @@ def _warm_up(config: Config) -> None:
     detect("warm up the language profiles with a sentence long enough to judge", config.detect)
 
 
-__all__ = ["Outcome", "iter_records", "process_path", "record_for", "run"]
+__all__ = ["Outcome", "error_record", "iter_records", "process_path", "record_for", "run"]

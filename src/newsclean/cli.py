@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import json
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from newsclean.batch import Outcome, run
 from newsclean.clean import load_packs
 from newsclean.config import Config
 from newsclean.errors import ConfigError, NewscleanError, OutputError
+from newsclean.finish import RULE_SITE_REPEAT, FinishStats, finish_file
 from newsclean.pipeline import clean_file
 from newsclean.record import json_schema
 from newsclean.sinks import JsonlSink, ParquetSink, is_resumable, whole_file_sink
@@ -77,6 +79,16 @@ def _config(config_path: str | None, packs: tuple[str, ...]) -> Config:
     is_flag=True,
     help="Start over: empty -o and the error report instead of resuming an unfinished run.",
 )
+@click.option(
+    "--drop-duplicates",
+    is_flag=True,
+    help="Leave exact and near duplicates out of the output (the summary still counts them).",
+)
+@click.option(
+    "--no-batch-pass",
+    is_flag=True,
+    help="No duplicate marking and no site boilerplate learning: each record depends on its input alone.",
+)
 def clean(
     paths: tuple[str, ...],
     output: str | None,
@@ -85,30 +97,104 @@ def clean(
     config_path: str | None,
     packs: tuple[str, ...],
     fresh: bool,
+    drop_duplicates: bool,
+    no_batch_pass: bool,
 ) -> None:
     """Clean text dumps, HTML pages and WARC files under PATHS (files or folders) into records.
 
     With -o, a run that was stopped (Ctrl-C, crash, kill) resumes when run again: inputs that
     already have a line are skipped and the rest appended, giving the same bytes as one run.
+    The batch pass then marks duplicates and removes lines a site repeats on many pages.
     """
-    config = _config(config_path, packs)
+    config = _batch_flags(_config(config_path, packs), drop_duplicates, no_batch_pass)
     found = walk(paths)
     if errors_path is None and output is not None:
         errors_path = _errors_beside(output)
-    files, resumed, failed, earlier_failed = list(found.files), 0, 0, 0
+    staged = config.batch.enabled
+    with contextlib.ExitStack() as cleanup:
+        if output is not None:
+            first_path = Path(output + ".pass1") if staged else Path(output)
+        elif staged:  # stdout: the first pass goes to a temporary file, read back by the batch pass
+            first_path = Path(cleanup.enter_context(tempfile.TemporaryDirectory())) / "pass1.jsonl"
+        else:
+            first_path = None
+        first = _first_pass(config, found.files, first_path, output, errors_path, fresh, jobs)
+        written = first.written
+        stats = FinishStats()
+        if staged and first_path is not None and first.needs_finish:
+            _batch_pass(first_path, output, config, stats)
+            written = stats.records
+    if output is not None and (staged or is_resumable(output)):
+        write_state(Path(output), RunState(fingerprint=config.fingerprint(), complete=True))
+    if first.resumed:
+        done = f"resumed: {first.resumed} inputs were already done; {first.processed} processed now"
+        click.echo(done, err=True)
+    if stats.site_lines:
+        first.rules[RULE_SITE_REPEAT] += stats.site_lines
+    _summary(len(found.files), written, first.failed, first.rules, found.skipped, output, errors_path)
+    if staged:
+        dropped = f", {stats.dropped} left out" if stats.dropped else ""
+        click.echo(
+            f"duplicates: {stats.exact_duplicates} exact, {stats.near_duplicates} near{dropped}", err=True
+        )
+    sys.exit(1 if first.failed else 0)
+
+
+def _batch_flags(config: Config, drop_duplicates: bool, no_batch_pass: bool) -> Config:
+    if no_batch_pass and drop_duplicates:
+        raise click.UsageError("--drop-duplicates needs the batch pass; remove --no-batch-pass")
+    if no_batch_pass:
+        return config.replace(batch=dataclasses.replace(config.batch, duplicates=False, site_repeat=False))
+    if drop_duplicates:
+        return config.replace(batch=dataclasses.replace(config.batch, duplicates=True, drop_duplicates=True))
+    return config
+
+
+@dataclasses.dataclass
+class _FirstPass:
+    written: int = 0
+    failed: int = 0
+    resumed: int = 0
+    processed: int = 0
+    needs_finish: bool = True
+    rules: Counter[str] = dataclasses.field(default_factory=Counter)
+
+
+def _first_pass(
+    config: Config,
+    all_files: tuple[str, ...] | list[str],
+    first_path: Path | None,
+    output: str | None,
+    errors_path: str | None,
+    fresh: bool,
+    jobs: int,
+) -> _FirstPass:
+    """Clean every input into ``first_path`` (stdout if None) and errors into the report.
+
+    Appending to ``first_path`` is resumable: it is ``-o`` itself without a batch pass, else
+    ``OUT.pass1`` beside it. A whole-file output (``.jsonl.gz``, ``.parquet``) without a batch
+    pass is written directly and starts fresh.
+    """
+    files = list(all_files)
+    state = _FirstPass()
     try:
-        if output is not None and not is_resumable(output):
-            records: JsonlSink | AppendSink | ParquetSink = whole_file_sink(output)
+        if first_path is not None and not is_resumable(first_path):
+            records: JsonlSink | AppendSink | ParquetSink = whole_file_sink(first_path)
             fresh = True
-        elif output is not None:
-            fresh = _start_or_resume(Path(output), config.fingerprint(), fresh)
+        elif first_path is not None and output is not None:
+            was_complete = _complete(Path(output), config.fingerprint())
+            fresh = _start_or_resume(Path(output), first_path, config.fingerprint(), fresh)
             if not fresh:
-                done = done_locations(Path(output))
+                done = done_locations(first_path)
                 done_errors = done_locations(Path(errors_path)) if errors_path else {}
                 files = [f for f in files if f not in done and f not in done_errors]
-                resumed = len(found.files) - len(files)
-                failed = earlier_failed = sum(done_errors.values())
-            records = AppendSink(output, fresh=fresh)
+                state.resumed = len(all_files) - len(files)
+                state.failed = sum(done_errors.values())
+                state.written = state.resumed - state.failed
+                state.needs_finish = bool(files) or not was_complete or not Path(output).exists()
+            records = AppendSink(first_path, fresh=fresh)
+        elif first_path is not None:
+            records = AppendSink(first_path, fresh=True)
         else:
             records = JsonlSink(sys.stdout.buffer)
         errors: JsonlSink | AppendSink = (
@@ -118,17 +204,16 @@ def clean(
         )
     except NewscleanError as exc:
         raise click.UsageError(str(exc)) from exc
-    rules: Counter[str] = Counter()
-    written = 0
+    state.processed = len(files)
     try:
         for outcome in _with_progress(run(files, config, jobs=jobs), len(files)):
             if outcome.failed:
-                failed += 1
+                state.failed += 1
                 errors.write(outcome.line)
             else:
-                written += 1
+                state.written += 1
                 records.write(outcome.line)
-                rules.update(outcome.rules)
+                state.rules.update(outcome.rules)
     except KeyboardInterrupt:
         _close_quietly(records, errors)
         kept = "finished lines are kept; run again to resume" if output else "output incomplete"
@@ -144,13 +229,36 @@ def clean(
     except OSError as exc:
         click.echo(f"newsclean: cannot finish writing the output: {exc}", err=True)
         sys.exit(1)
-    if output is not None and is_resumable(output):
-        write_state(Path(output), RunState(fingerprint=config.fingerprint(), complete=True))
-    if resumed:
-        click.echo(f"resumed: {resumed} inputs were already done; {len(files)} processed now", err=True)
-    earlier_records = resumed - earlier_failed
-    _summary(len(found.files), written + earlier_records, failed, rules, found.skipped, output, errors_path)
-    sys.exit(1 if failed else 0)
+    if state.resumed and not state.needs_finish:
+        state.rules.clear()  # nothing ran; the output is already final
+    return state
+
+
+def _batch_pass(first_path: Path, output: str | None, config: Config, stats: FinishStats) -> None:
+    """Read the first pass twice and write the final output (published whole when done)."""
+    sink: JsonlSink | ParquetSink
+    sink = whole_file_sink(output) if output is not None else JsonlSink(sys.stdout.buffer)
+    try:
+        for line in finish_file(first_path, config, stats=stats):
+            sink.write(line)
+    except KeyboardInterrupt:
+        _close_quietly(sink)
+        click.echo("newsclean: interrupted in the batch pass; run again to finish", err=True)
+        sys.exit(130)
+    except (OutputError, OSError) as exc:
+        _close_quietly(sink)
+        click.echo(f"newsclean: {exc}", err=True)
+        sys.exit(1)
+    try:
+        sink.close()
+    except OSError as exc:
+        click.echo(f"newsclean: cannot finish writing the output: {exc}", err=True)
+        sys.exit(1)
+
+
+def _complete(output: Path, fingerprint: str) -> bool:
+    state = read_state(output)
+    return state is not None and state.complete and state.fingerprint == fingerprint
 
 
 def _errors_beside(output: str) -> str:
@@ -162,10 +270,13 @@ def _errors_beside(output: str) -> str:
     return str(Path(base).with_suffix("")) + ".errors.jsonl"
 
 
-def _start_or_resume(output: Path, fingerprint: str, fresh: bool) -> bool:
-    """Whether this run starts fresh; raises ConfigError when resuming would mix settings."""
+def _start_or_resume(output: Path, lines: Path, fingerprint: str, fresh: bool) -> bool:
+    """Whether this run starts fresh; raises ConfigError when resuming would mix settings.
+
+    ``output``'s state file holds the settings; ``lines`` is the file the first pass appends to.
+    """
     state = read_state(output)
-    if fresh or state is None or not output.exists():
+    if fresh or state is None or not lines.exists():
         write_state(output, RunState(fingerprint=fingerprint, complete=False))
         return True
     if state.fingerprint != fingerprint:

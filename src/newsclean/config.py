@@ -80,6 +80,30 @@ class DateConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
+class BatchConfig:
+    """The batch pass, run over a whole batch's records after they are cleaned (see finish.py).
+
+    ``duplicates`` sets ``duplicate_of`` on exact copies (same ``content_hash``) and near copies:
+    estimated Jaccard similarity of word 5-gram sets at least ``near_threshold``.
+    ``drop_duplicates`` leaves duplicates out of the output instead.
+    ``site_repeat`` removes lines found in at least ``site_min_docs`` documents of one site that
+    are also at least ``site_min_share`` of that site's documents (duplicates are not counted).
+    """
+
+    duplicates: bool = True
+    drop_duplicates: bool = False
+    near_threshold: float = 0.7
+    site_repeat: bool = True
+    site_min_docs: int = 5
+    site_min_share: float = 0.5
+
+    @property
+    def enabled(self) -> bool:
+        """Whether the batch pass changes anything at all."""
+        return self.duplicates or self.site_repeat
+
+
+@dataclass(frozen=True, kw_only=True)
 class Config:
     """Everything that changes what newsclean outputs, and nothing else."""
 
@@ -87,6 +111,7 @@ class Config:
     clean: CleanConfig = field(default_factory=CleanConfig)
     detect: DetectConfig = field(default_factory=DetectConfig)
     dates: DateConfig = field(default_factory=DateConfig)
+    batch: BatchConfig = field(default_factory=BatchConfig)
 
     def replace(self, **changes: Any) -> Self:
         """A copy with top-level sections replaced (``config.replace(clean=CleanConfig(...))``)."""
@@ -150,6 +175,14 @@ class Config:
             raise ConfigError("detect.method must be 'cascade', 'profile' or 'langdetect'")
         if not 0.0 <= self.detect.cascade_below <= 1.0:
             raise ConfigError("detect.cascade_below must be between 0 and 1")
+        if not 0.0 < self.batch.near_threshold <= 1.0:
+            raise ConfigError("batch.near_threshold must be above 0 and at most 1")
+        if self.batch.site_min_docs < 2:
+            raise ConfigError("batch.site_min_docs must be at least 2")
+        if not 0.0 < self.batch.site_min_share <= 1.0:
+            raise ConfigError("batch.site_min_share must be above 0 and at most 1")
+        if self.batch.drop_duplicates and not self.batch.duplicates:
+            raise ConfigError("batch.drop_duplicates needs batch.duplicates")
         if self.dates.order not in ("auto", "dmy", "mdy"):
             raise ConfigError("dates.order must be one of auto, dmy, mdy")
 
@@ -159,4 +192,5 @@ _SECTION_TYPES: dict[str, type[Any]] = {
     "clean": CleanConfig,
     "detect": DetectConfig,
     "dates": DateConfig,
+    "batch": BatchConfig,
 }

@@ -24,7 +24,16 @@ from newsclean.extract.htmlparse import parse_page
 from newsclean.extract.maintext import Block, main_text, prepare
 from newsclean.extract.pagetype import classify_page, wall_rule
 from newsclean.people import Credits, classify, is_desk
-from newsclean.record import Article, Notice, Origin, Repair, canonical_url, content_hash, make_id
+from newsclean.record import (
+    Article,
+    Notice,
+    Origin,
+    Repair,
+    canonical_url,
+    content_hash,
+    count_words,
+    make_id,
+)
 from newsclean.repair import repair
 from newsclean.sources import RawInput
 
@@ -87,7 +96,7 @@ def process_html(raw: RawInput, config: Config | None = None, *, url: str | None
     if modified is None:
         provenance.pop("modified", None)
     credits = _credits(meta, cleaned.captured("authors"), cleaned.captured("agencies"), byline)
-    words = len(_WORD.findall(text))
+    words = count_words(text)
     removed = (*title_removals, *cleaned.removed)
     kind = classify_page(
         tree,

@@ -10,7 +10,6 @@ arguments and the installed packs.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Literal
 
@@ -24,12 +23,20 @@ from newsclean.detect import detect
 from newsclean.errors import UnsupportedInput, attach
 from newsclean.extract import FoundDate, Header, read_header, resolve
 from newsclean.people import classify
-from newsclean.record import Article, Notice, Origin, Repair, canonical_url, content_hash, make_id
+from newsclean.record import (
+    Article,
+    Notice,
+    Origin,
+    Repair,
+    canonical_url,
+    content_hash,
+    count_words,
+    make_id,
+)
 from newsclean.repair import repair
 from newsclean.sources import RawInput, decode, decode_html, read_input
 from newsclean.sources.warcfile import read_warc_record, split_location
 
-_WORD = re.compile(r"\w+")
 _HEADER_RULE = "extract.header"
 
 
@@ -83,7 +90,7 @@ def process(raw: RawInput, config: Config | None = None) -> Article:
         language_confidence=detection.confidence,
         text=text,
         tags=tuple(dict.fromkeys(cleaned.captured("tags"))),
-        word_count=len(_WORD.findall(text)),
+        word_count=count_words(text),
         content_hash=content_hash(text),
         page_type="article" if text else "empty",
         removed=(*_header_removals(header, repaired.text), *cleaned.removed),

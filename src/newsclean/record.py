@@ -11,6 +11,7 @@ removing or retyping a field is a major bump. Readers should ignore fields they 
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -18,7 +19,8 @@ import msgspec
 
 from newsclean.clean.model import Removal
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
+_WORD = re.compile(r"\w+")
 
 OriginKind = Literal["text", "html", "url", "warc"]
 PageType = Literal["article", "index", "paywall", "error", "empty"]
@@ -77,6 +79,10 @@ class Article(msgspec.Struct, frozen=True, kw_only=True, tag_field="record", tag
     tags: Annotated[tuple[str, ...], _doc("topics or keywords the input declares")] = ()
     word_count: Annotated[int, msgspec.Meta(ge=0, description="words in 'text'")] = 0
     content_hash: Annotated[str, _doc("SHA-256 (hex, 32 digits) of 'text' with whitespace collapsed")] = ""
+    duplicate_of: Annotated[
+        str | None,
+        _doc("id of the batch's first record with the same or nearly the same text; null if none"),
+    ] = None
     page_type: Annotated[PageType, _doc("article, index, paywall, error or empty")] = "article"
     removed: Annotated[tuple[Removal, ...], _doc("every span removed from the input, in input order")] = ()
     repairs: Annotated[tuple[Repair, ...], _doc("text repairs applied, by kind")] = ()
@@ -128,6 +134,11 @@ def canonical_url(url: str) -> str:
     ]
     path = parts.path or "/"
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
+
+
+def count_words(text: str) -> int:
+    """``word_count``: runs of letters, digits and underscores, in any script."""
+    return len(_WORD.findall(text))
 
 
 def content_hash(text: str) -> str:

@@ -17,7 +17,7 @@ import msgspec
 MatchKind = Literal["exact", "prefix", "regex"]
 Action = Literal["drop", "drop_block", "cut_after", "credit"]
 Where = Literal["any", "head", "tail"]
-Stage = Literal["extract", "clean"]
+Stage = Literal["extract", "clean", "batch"]
 
 #: Named groups a ``credit`` rule may capture; each becomes record metadata.
 CAPTURE_GROUPS = ("authors", "agencies", "tags")
@@ -26,7 +26,10 @@ CAPTURE_GROUPS = ("authors", "agencies", "tags")
 class Removal(msgspec.Struct, frozen=True, kw_only=True):
     """One removed span of the input, and the rule that removed it."""
 
-    stage: Annotated[Stage, msgspec.Meta(description="'extract' for the dump header, 'clean' for rules")]
+    stage: Annotated[
+        Stage,
+        msgspec.Meta(description="'extract': dump header; 'clean': rules; 'batch': the batch pass"),
+    ]
     rule: Annotated[str, msgspec.Meta(description="id of the rule that removed the span")]
     line: Annotated[int, msgspec.Meta(ge=1, description="first removed line, 1-based, in the repaired input")]
     end_line: Annotated[int, msgspec.Meta(ge=1, description="last removed line, inclusive")]

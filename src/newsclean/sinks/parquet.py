@@ -72,6 +72,7 @@ def arrow_schema() -> Any:
         ("tags", strings),
         ("word_count", pa.int32()),
         ("content_hash", text),
+        ("duplicate_of", text),
         ("page_type", text),
         ("removed", pa.list_(removal)),
         ("repairs", pa.list_(pa.struct([("kind", text), ("count", pa.int32())]))),

@@ -47,8 +47,12 @@ def read_state(output: Path) -> RunState | None:
 def write_state(output: Path, state: RunState) -> None:
     path = state_path(output)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(asdict(state), sort_keys=True) + "\n", "utf-8")
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(asdict(state), sort_keys=True) + "\n", "utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def cut_partial_line(path: Path) -> None:

@@ -1,0 +1,150 @@
+"""Dask: the same cleaning as the CLI, as a step of a Dask pipeline on one machine or a cluster.
+
+Cleaning is a pure function of (input, config), so distributing it needs no coordination: each
+partition is cleaned where it is, and the results are the CLI's, line for line. Records travel as
+the JSON lines the CLI writes (``Article`` or ``ErrorRecord``): they pickle cheaply, keep every
+field, and ``bag.to_textfiles`` or ``frame.to_parquet`` write them out unchanged.
+
+What does not distribute is the batch pass (duplicates, site boilerplate): it needs every record
+of the batch, in order. Run :func:`newsclean.finish.finish_lines` over the collected lines, as the
+CLI does after its first pass (docs/pipelines.md shows both steps).
+
+Dask is not a dependency of newsclean: ``pip install 'dask[distributed]'`` to use this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Literal
+
+from newsclean.batch import error_record, record_for
+from newsclean.config import Config
+from newsclean.pipeline import clean_html, clean_text
+from newsclean.record import Article, Record, to_json
+from newsclean.sources import walk
+
+if TYPE_CHECKING:
+    import dask.bag as db
+    import dask.dataframe as dd
+    import pandas as pd
+
+ContentKind = Literal["html", "text"]
+
+
+def clean_paths(paths: db.Bag, config: Config | None = None) -> db.Bag:
+    """A bag of paths -> a bag of JSON lines (str), one per input, as ``newsclean clean`` writes them.
+
+    A folder or a WARC file in ``paths`` expands to its inputs, in the CLI's order. Bad inputs
+    become ``ErrorRecord`` lines (``"record": "error"``): nothing raises, nothing is lost.
+    """
+    cfg = config or Config()
+    lines: db.Bag = paths.map(_lines_for_path, cfg).flatten()  # type: ignore[no-untyped-call]
+    return lines
+
+
+def _lines_for_path(path: str, config: Config) -> list[str]:
+    return [to_json(record_for(file, config)).decode("utf-8") for file in walk([path]).files]
+
+
+def clean_frame(
+    frame: dd.DataFrame,
+    *,
+    content: str = "html",
+    kind: ContentKind = "html",
+    url: str | None = "url",
+    source: str | None = None,
+    config: Config | None = None,
+) -> dd.DataFrame:
+    """A DataFrame with a ``content`` column (HTML or text dump) -> one record per row.
+
+    ``url`` names the column holding each page's URL (or None); ``source`` a column recorded as
+    ``origin.location`` (default: the URL). The result keeps the input's index and has three
+    columns: ``id`` (the article id, None for an error), ``error`` (bool) and ``record`` (the
+    JSON line, Article or ErrorRecord).
+    """
+    import pandas as pd
+
+    cfg = config or Config()
+    meta = pd.DataFrame(
+        {
+            "id": pd.Series([], dtype="object"),
+            "error": pd.Series([], dtype="bool"),
+            "record": pd.Series([], dtype="object"),
+        }
+    )
+    records: dd.DataFrame = frame.map_partitions(  # type: ignore[no-untyped-call]
+        _clean_partition, content=content, kind=kind, url=url, source=source, config=cfg, meta=meta
+    )
+    return records
+
+
+def _clean_partition(
+    part: pd.DataFrame,
+    *,
+    content: str,
+    kind: ContentKind,
+    url: str | None,
+    source: str | None,
+    config: Config,
+) -> pd.DataFrame:
+    import pandas as pd
+
+    ids: list[str | None] = []
+    errors: list[bool] = []
+    lines: list[str] = []
+    for record in _records(part, content=content, kind=kind, url=url, source=source, config=config):
+        is_article = isinstance(record, Article)
+        ids.append(record.id if isinstance(record, Article) else None)
+        errors.append(not is_article)
+        lines.append(to_json(record).decode("utf-8"))
+    return pd.DataFrame(
+        {
+            "id": pd.Series(ids, index=part.index, dtype="object"),
+            "error": pd.Series(errors, index=part.index, dtype="bool"),
+            "record": pd.Series(lines, index=part.index, dtype="object"),
+        }
+    )
+
+
+def _records(
+    part: pd.DataFrame,
+    *,
+    content: str,
+    kind: ContentKind,
+    url: str | None,
+    source: str | None,
+    config: Config,
+) -> Iterator[Record]:
+    urls = part[url] if url is not None else [None] * len(part)
+    sources = part[source] if source is not None else [None] * len(part)
+    for body, page_url, location in zip(part[content], urls, sources, strict=True):
+        yield clean_one(body, kind=kind, url=_str(page_url), source=_str(location), config=config)
+
+
+def clean_one(
+    body: str | bytes,
+    *,
+    kind: ContentKind,
+    url: str | None = None,
+    source: str | None = None,
+    config: Config | None = None,
+) -> Record:
+    """One HTML page or text dump -> an Article, or an ErrorRecord saying why there is none.
+
+    The per-row function behind :func:`clean_frame`, for engines other than Dask (Spark's
+    ``mapInPandas``, ``datasets.map``): it never raises for bad input.
+    """
+    location = source or url or f"<{kind}>"
+    try:
+        if kind == "html":
+            return clean_html(body, url=url, source=source, config=config)
+        return clean_text(body, source=location, config=config)
+    except Exception as exc:  # noqa: BLE001 - the row boundary, as in batch.record_for
+        return error_record(exc, location=location, kind=kind)
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+__all__ = ["clean_frame", "clean_one", "clean_paths"]

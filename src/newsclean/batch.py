@@ -25,7 +25,7 @@ from newsclean.config import Config
 from newsclean.errors import NewscleanError
 from newsclean.pipeline import clean_file, ruleset_for
 from newsclean.record import Article, ErrorRecord, Origin, OriginKind, Record, to_json
-from newsclean.sources import walk
+from newsclean.sources import Inputs
 from newsclean.sources.folder import is_html_name
 from newsclean.sources.warcfile import is_warc_name, split_location
 
@@ -101,13 +101,21 @@ def iter_records(
     (``-j N``) or :func:`run`. Never raises for bad input.
     """
     cfg = config or Config()
-    for path in walk(paths).files:
+    for path in Inputs(paths):
         yield record_for(path, cfg)
 
 
-def run(files: Sequence[str], config: Config, *, jobs: int = 1) -> Iterator[Outcome]:
-    """Process ``files`` on ``jobs`` processes, yielding outcomes in the order of ``files``."""
-    if jobs <= 1 or len(files) < 2:
+def run(
+    files: Iterable[str], config: Config, *, jobs: int = 1, total: int | None = None
+) -> Iterator[Outcome]:
+    """Process ``files`` on ``jobs`` processes, yielding outcomes in the order of ``files``.
+
+    ``files`` may be a stream: it is consumed as workers need inputs, never held whole.
+    ``total`` (the number of files, when known) only tunes how inputs are handed out.
+    """
+    if isinstance(files, Sequence):
+        total = len(files)
+    if jobs <= 1 or (total is not None and total < 2):
         for path in files:
             yield process_path(path, config)
         return
@@ -119,14 +127,16 @@ def run(files: Sequence[str], config: Config, *, jobs: int = 1) -> Iterator[Outc
         gc.freeze()
     with context.Pool(processes=jobs, initializer=_warm_up, initargs=(config,)) as pool:
         args = ((path, config) for path in files)
-        yield from pool.imap(_process_star, args, chunksize=_chunksize(len(files), jobs))
+        yield from pool.imap(_process_star, args, chunksize=_chunksize(total, jobs))
 
 
 def _process_star(args: tuple[str, Config]) -> Outcome:
     return process_path(*args)
 
 
-def _chunksize(n: int, jobs: int) -> int:
+def _chunksize(n: int | None, jobs: int) -> int:
+    if n is None:
+        return _CHUNK // 4  # unknown length: small enough to keep both workers busy at the end
     return max(1, min(_CHUNK, n // (jobs * 4) or 1))
 
 

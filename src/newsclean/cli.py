@@ -15,7 +15,7 @@ import json
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,7 +31,7 @@ from newsclean.pipeline import clean_file
 from newsclean.record import json_schema
 from newsclean.sinks import JsonlSink, ParquetSink, is_resumable, whole_file_sink
 from newsclean.sinks.resumable import AppendSink, RunState, done_locations, read_state, write_state
-from newsclean.sources import SKIPPED_NOTE, walk
+from newsclean.sources import SKIPPED_NOTE, Inputs
 
 _SUMMARY_RULES = 8
 
@@ -107,7 +107,7 @@ def clean(
     The batch pass then marks duplicates and removes lines a site repeats on many pages.
     """
     config = _batch_flags(_config(config_path, packs), drop_duplicates, no_batch_pass)
-    found = walk(paths)
+    inputs = Inputs(paths)
     if errors_path is None and output is not None:
         errors_path = _errors_beside(output)
     staged = config.batch.enabled
@@ -118,7 +118,7 @@ def clean(
             first_path = Path(cleanup.enter_context(tempfile.TemporaryDirectory())) / "pass1.jsonl"
         else:
             first_path = None
-        first = _first_pass(config, found.files, first_path, output, errors_path, fresh, jobs)
+        first = _first_pass(config, inputs, first_path, output, errors_path, fresh, jobs)
         written = first.written
         stats = FinishStats()
         if staged and first_path is not None and first.needs_finish:
@@ -131,7 +131,8 @@ def clean(
         click.echo(done, err=True)
     if stats.site_lines:
         first.rules[RULE_SITE_REPEAT] += stats.site_lines
-    _summary(len(found.files), written, first.failed, first.rules, found.skipped, output, errors_path)
+    skipped = (inputs.skipped, inputs.skipped_example)
+    _summary(first.seen, written, first.failed, first.rules, skipped, output, errors_path)
     if staged:
         dropped = f", {stats.dropped} left out" if stats.dropped else ""
         click.echo(
@@ -152,6 +153,7 @@ def _batch_flags(config: Config, drop_duplicates: bool, no_batch_pass: bool) -> 
 
 @dataclasses.dataclass
 class _FirstPass:
+    seen: int = 0
     written: int = 0
     failed: int = 0
     resumed: int = 0
@@ -162,7 +164,7 @@ class _FirstPass:
 
 def _first_pass(
     config: Config,
-    all_files: tuple[str, ...] | list[str],
+    inputs: Inputs,
     first_path: Path | None,
     output: str | None,
     errors_path: str | None,
@@ -173,10 +175,12 @@ def _first_pass(
 
     Appending to ``first_path`` is resumable: it is ``-o`` itself without a batch pass, else
     ``OUT.pass1`` beside it. A whole-file output (``.jsonl.gz``, ``.parquet``) without a batch
-    pass is written directly and starts fresh.
+    pass is written directly and starts fresh. Inputs are streamed, never held in memory.
     """
-    files = list(all_files)
     state = _FirstPass()
+    done: Container[str] = ()
+    done_errors: dict[str, int] = {}
+    was_complete = False
     try:
         if first_path is not None and not is_resumable(first_path):
             records: JsonlSink | AppendSink | ParquetSink = whole_file_sink(first_path)
@@ -187,11 +191,7 @@ def _first_pass(
             if not fresh:
                 done = done_locations(first_path)
                 done_errors = done_locations(Path(errors_path)) if errors_path else {}
-                files = [f for f in files if f not in done and f not in done_errors]
-                state.resumed = len(all_files) - len(files)
                 state.failed = sum(done_errors.values())
-                state.written = state.resumed - state.failed
-                state.needs_finish = bool(files) or not was_complete or not Path(output).exists()
             records = AppendSink(first_path, fresh=fresh)
         elif first_path is not None:
             records = AppendSink(first_path, fresh=True)
@@ -204,9 +204,19 @@ def _first_pass(
         )
     except NewscleanError as exc:
         raise click.UsageError(str(exc)) from exc
-    state.processed = len(files)
+
+    def todo() -> Iterator[str]:
+        for location in inputs:
+            state.seen += 1
+            if location in done or location in done_errors:
+                state.resumed += 1
+            else:
+                state.processed += 1
+                yield location
+
+    total = inputs.count() if _show_progress() else None
     try:
-        for outcome in _with_progress(run(files, config, jobs=jobs), len(files)):
+        for outcome in _with_progress(run(todo(), config, jobs=jobs, total=total), total):
             if outcome.failed:
                 state.failed += 1
                 errors.write(outcome.line)
@@ -229,6 +239,9 @@ def _first_pass(
     except OSError as exc:
         click.echo(f"newsclean: cannot finish writing the output: {exc}", err=True)
         sys.exit(1)
+    state.written += state.resumed - sum(done_errors.values())
+    if state.resumed:
+        state.needs_finish = bool(state.processed) or not was_complete or not Path(str(output)).exists()
     if state.resumed and not state.needs_finish:
         state.rules.clear()  # nothing ran; the output is already final
     return state
@@ -239,7 +252,8 @@ def _batch_pass(first_path: Path, output: str | None, config: Config, stats: Fin
     sink: JsonlSink | ParquetSink
     sink = whole_file_sink(output) if output is not None else JsonlSink(sys.stdout.buffer)
     try:
-        for line in finish_file(first_path, config, stats=stats):
+        workdir = Path(output).parent if output is not None else None
+        for line in finish_file(first_path, config, stats=stats, workdir=workdir):
             sink.write(line)
     except KeyboardInterrupt:
         _close_quietly(sink)
@@ -293,8 +307,12 @@ def _close_quietly(*sinks: JsonlSink | AppendSink | ParquetSink) -> None:
             sink.close(commit=False)
 
 
-def _with_progress(outcomes: Iterator[Outcome], total: int) -> Iterator[Outcome]:
-    if not sys.stderr.isatty() or total < 2:
+def _show_progress() -> bool:
+    return sys.stderr.isatty()
+
+
+def _with_progress(outcomes: Iterator[Outcome], total: int | None) -> Iterator[Outcome]:
+    if total is None or total < 2:
         yield from outcomes
         return
     with click.progressbar(length=total, label="cleaning", file=sys.stderr) as bar:
@@ -308,7 +326,7 @@ def _summary(
     written: int,
     failed: int,
     rules: Counter[str],
-    skipped: tuple[str, ...],
+    skipped: tuple[int, str | None],
     output: str | None,
     errors_path: str | None,
 ) -> None:
@@ -323,8 +341,8 @@ def _summary(
             echo(f"  {count:6d}  {rule}")
         if len(ranked) > _SUMMARY_RULES:
             echo(f"  ... and {len(ranked) - _SUMMARY_RULES} more rules (each record lists its own removals)")
-    if skipped:
-        echo(f"skipped {len(skipped)} files: {SKIPPED_NOTE}; e.g. {skipped[0]}")
+    if skipped[0]:
+        echo(f"skipped {skipped[0]} files: {SKIPPED_NOTE}; e.g. {skipped[1]}")
     if output:
         echo(f"records: {output}")
     if failed and errors_path:

@@ -19,6 +19,7 @@ and the config, so a resumed run that finishes again gives the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -70,9 +71,18 @@ def finish_lines(
 
 
 def finish_file(
-    path: Path, config: Config | None = None, *, stats: FinishStats | None = None
+    path: Path,
+    config: Config | None = None,
+    *,
+    stats: FinishStats | None = None,
+    workdir: Path | None = None,
 ) -> Iterator[bytes]:
-    """:func:`finish_lines` over a JSON Lines file, read twice from disk."""
+    """:func:`finish_lines` over a JSON Lines file, read twice from disk.
+
+    ``workdir`` is where the pass keeps its SQLite file (``.PATH.batch.sqlite``, removed at the
+    end and replaced at the start, so a killed run leaves no litter behind for long); default a
+    temporary folder.
+    """
     cfg = config or Config()
 
     def read() -> Iterator[bytes]:
@@ -81,19 +91,29 @@ def finish_file(
                 if line.endswith(b"\n") and len(line) > 1:
                     yield line[:-1]
 
-    yield from _finish(read, cfg.batch, cfg, stats or FinishStats())
+    database = workdir / f".{path.name}.batch.sqlite" if workdir is not None else None
+    yield from _finish(read, cfg.batch, cfg, stats or FinishStats(), database)
 
 
 def _finish(
-    read: Callable[[], Iterator[bytes]], batch: BatchConfig, config: Config, stats: FinishStats
+    read: Callable[[], Iterator[bytes]],
+    batch: BatchConfig,
+    config: Config,
+    stats: FinishStats,
+    database: Path | None = None,
 ) -> Iterator[bytes]:
     if not batch.enabled:
         for line in read():
             stats.records += 1
             yield line
         return
-    with tempfile.TemporaryDirectory(prefix="newsclean-batch-") as folder:
-        db = sqlite3.connect(Path(folder) / "batch.sqlite", isolation_level=None)
+    with contextlib.ExitStack() as cleanup:
+        if database is None:
+            folder = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="newsclean-batch-"))
+            database = Path(folder) / "batch.sqlite"
+        database.unlink(missing_ok=True)  # what a killed run left
+        cleanup.callback(database.unlink, missing_ok=True)
+        db = sqlite3.connect(database, isolation_level=None)
         try:
             for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = -{_CACHE_KIB}"):
                 db.execute(f"PRAGMA {pragma}")

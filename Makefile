@@ -38,6 +38,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_textdumps.py
 	$(BIN)/python benchmarks/bench_langid.py
 	$(BIN)/python benchmarks/bench_html.py all --write
+	$(BIN)/python benchmarks/bench_memory.py
 
 # Rewrite fixtures/golden/ from the current code; review the diff before committing.
 goldens: $(VENV)/.dev-installed

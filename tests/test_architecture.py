@@ -48,7 +48,7 @@ ALLOWED: dict[str, set[str]] = {
         "repair",
         "sources",
     },
-    "batch": {"_version", "config", "detect", "errors", "pipeline", "record", "sources"},
+    "batch": {"_version", "config", "detect", "errors", "finish", "pipeline", "record", "sources"},
     "fetch": {"_version", "errors", "fetch", "sources"},
     "dedupe": set(),
     "siterepeat": {"record"},

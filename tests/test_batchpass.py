@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 from pathlib import Path
 
 import pytest
@@ -231,3 +232,34 @@ def test_fixture_duplicates_point_at_their_originals(tmp_path: Path) -> None:
         "g": None,
         "h": by_name["e"]["id"],
     }
+
+
+def test_rerunning_a_finished_run_changes_nothing(tmp_path: Path) -> None:
+    folder = FIXTURES / "batch" / "duplicates"
+    out = tmp_path / "out.jsonl"
+    first = CliRunner().invoke(cli, ["clean", str(folder), "-o", str(out)], catch_exceptions=False)
+    assert "duplicates: 1 exact, 2 near" in first.stderr
+    before = out.read_bytes()
+    again = CliRunner().invoke(cli, ["clean", str(folder), "-o", str(out)], catch_exceptions=False)
+    assert "resumed: 8 inputs were already done; 0 processed now" in again.stderr
+    assert "duplicates:" not in again.stderr  # the batch pass did not run again
+    assert out.read_bytes() == before
+    assert not list(tmp_path.glob(".*.batch"))  # the scratch folder is gone
+
+
+def test_resuming_learns_from_the_earlier_lines_too(tmp_path: Path) -> None:
+    """A run stopped after the originals: the copies found later still point at them."""
+    folder = tmp_path / "in"
+    shutil.copytree(FIXTURES / "batch" / "duplicates", folder)
+    later = {p.name: p.read_bytes() for p in folder.iterdir() if p.name[0] in "bch"}
+    for name in later:
+        (folder / name).unlink()
+    out = tmp_path / "out.jsonl"
+    CliRunner().invoke(cli, ["clean", str(folder), "-o", str(out)], catch_exceptions=False)
+    for name, data in later.items():  # added since: they sort among the others
+        (folder / name).write_bytes(data)
+    CliRunner().invoke(cli, ["clean", str(folder), "-o", str(out)], catch_exceptions=False)
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    ids = {Path(str(r["origin"]["location"])).name[0]: r["id"] for r in records}
+    marks = {Path(str(r["origin"]["location"])).name[0]: r["duplicate_of"] for r in records}
+    assert marks["b"] == marks["c"] == ids["a"] and marks["h"] == ids["e"]

@@ -23,6 +23,7 @@ from typing import NamedTuple
 from newsclean._version import __version__
 from newsclean.config import Config
 from newsclean.errors import NewscleanError
+from newsclean.finish import Sketch, sketch_of
 from newsclean.pipeline import clean_file, ruleset_for
 from newsclean.record import Article, ErrorRecord, Origin, OriginKind, Record, to_json
 from newsclean.sources import Inputs
@@ -33,7 +34,8 @@ _CHUNK = 32
 
 
 class Outcome(NamedTuple):
-    """One input's result: its JSON line, whether it failed, and the rules that removed lines.
+    """One input's result: its JSON line, whether it failed, the rules that removed lines, and
+    what the article contributes to the batch pass (computed here, in the worker, in parallel).
 
     A NamedTuple because it crosses the process boundary once per input: tuples pickle fastest.
     """
@@ -42,6 +44,7 @@ class Outcome(NamedTuple):
     line: bytes
     failed: bool
     rules: tuple[str, ...]
+    sketch: Sketch | None = None
 
 
 def process_path(path: str, config: Config) -> Outcome:
@@ -50,7 +53,11 @@ def process_path(path: str, config: Config) -> Outcome:
     if isinstance(record, ErrorRecord):
         return Outcome(location=path, line=to_json(record), failed=True, rules=())
     return Outcome(
-        location=path, line=to_json(record), failed=False, rules=tuple(r.rule for r in record.removed)
+        location=path,
+        line=to_json(record),
+        failed=False,
+        rules=tuple(r.rule for r in record.removed),
+        sketch=sketch_of(record, config.batch) if config.batch.enabled else None,
     )
 
 

@@ -26,7 +26,7 @@ from newsclean.batch import Outcome, run
 from newsclean.clean import load_packs
 from newsclean.config import Config
 from newsclean.errors import ConfigError, NewscleanError, OutputError
-from newsclean.finish import RULE_SITE_REPEAT, FinishStats, finish_file
+from newsclean.finish import RULE_SITE_REPEAT, BatchPass, FinishStats, read_lines, scratch_for
 from newsclean.pipeline import clean_file
 from newsclean.record import json_schema
 from newsclean.sinks import JsonlSink, ParquetSink, is_resumable, whole_file_sink
@@ -118,11 +118,17 @@ def clean(
             first_path = Path(cleanup.enter_context(tempfile.TemporaryDirectory())) / "pass1.jsonl"
         else:
             first_path = None
-        first = _first_pass(config, inputs, first_path, output, errors_path, fresh, jobs)
-        written = first.written
         stats = FinishStats()
-        if staged and first_path is not None and first.needs_finish:
-            _batch_pass(first_path, output, config, stats)
+        learner = None
+        if staged and first_path is not None:
+            scratch = scratch_for(first_path, first_path.parent) if output is not None else None
+            learner = cleanup.enter_context(BatchPass(config, scratch=scratch, stats=stats))
+        first = _first_pass(config, inputs, first_path, output, errors_path, fresh, jobs, learner)
+        written = first.written
+        finished = False
+        if learner is not None and first_path is not None and first.needs_finish:
+            _batch_pass(first_path, output, learner)
+            finished = True
             written = stats.records
     if output is not None and (staged or is_resumable(output)):
         write_state(Path(output), RunState(fingerprint=config.fingerprint(), complete=True))
@@ -133,7 +139,7 @@ def clean(
         first.rules[RULE_SITE_REPEAT] += stats.site_lines
     skipped = (inputs.skipped, inputs.skipped_example)
     _summary(first.seen, written, first.failed, first.rules, skipped, output, errors_path)
-    if staged:
+    if finished:
         dropped = f", {stats.dropped} left out" if stats.dropped else ""
         click.echo(
             f"duplicates: {stats.exact_duplicates} exact, {stats.near_duplicates} near{dropped}", err=True
@@ -170,12 +176,17 @@ def _first_pass(
     errors_path: str | None,
     fresh: bool,
     jobs: int,
+    learner: BatchPass | None,
 ) -> _FirstPass:
     """Clean every input into ``first_path`` (stdout if None) and errors into the report.
 
     Appending to ``first_path`` is resumable: it is ``-o`` itself without a batch pass, else
     ``OUT.pass1`` beside it. A whole-file output (``.jsonl.gz``, ``.parquet``) without a batch
     pass is written directly and starts fresh. Inputs are streamed, never held in memory.
+
+    ``learner`` (the batch pass) learns from every line in the order of ``first_path``: from
+    the workers' sketches for new lines, and, when resuming, from the lines already there,
+    read back before the first new line or at the end (not at all if nothing is left to do).
     """
     state = _FirstPass()
     done: Container[str] = ()
@@ -214,6 +225,15 @@ def _first_pass(
                 state.processed += 1
                 yield location
 
+    earlier = first_path if first_path is not None and not fresh and learner is not None else None
+
+    def catch_up() -> None:
+        nonlocal earlier
+        if earlier is not None and learner is not None:
+            for line in read_lines(earlier):
+                learner.learn_line(line)
+        earlier = None
+
     total = inputs.count() if _show_progress() else None
     try:
         for outcome in _with_progress(run(todo(), config, jobs=jobs, total=total), total):
@@ -222,6 +242,9 @@ def _first_pass(
                 errors.write(outcome.line)
             else:
                 state.written += 1
+                if learner is not None:
+                    catch_up()
+                    learner.learn(outcome.sketch)
                 records.write(outcome.line)
                 state.rules.update(outcome.rules)
     except KeyboardInterrupt:
@@ -244,16 +267,17 @@ def _first_pass(
         state.needs_finish = bool(state.processed) or not was_complete or not Path(str(output)).exists()
     if state.resumed and not state.needs_finish:
         state.rules.clear()  # nothing ran; the output is already final
+    elif state.needs_finish:
+        catch_up()
     return state
 
 
-def _batch_pass(first_path: Path, output: str | None, config: Config, stats: FinishStats) -> None:
-    """Read the first pass twice and write the final output (published whole when done)."""
+def _batch_pass(first_path: Path, output: str | None, learner: BatchPass) -> None:
+    """Apply the batch pass to the first pass's lines; the output is published whole when done."""
     sink: JsonlSink | ParquetSink
     sink = whole_file_sink(output) if output is not None else JsonlSink(sys.stdout.buffer)
     try:
-        workdir = Path(output).parent if output is not None else None
-        for line in finish_file(first_path, config, stats=stats, workdir=workdir):
+        for line in learner.apply(read_lines(first_path)):
             sink.write(line)
     except KeyboardInterrupt:
         _close_quietly(sink)

@@ -65,6 +65,11 @@ def band_keys(sig: Signature) -> list[int]:
     return [int(k) for k in keys.view(np.int64)]
 
 
+def exact_key(text_hash: str) -> int:
+    """The first 64 bits of a ``content_hash``, as a signed integer key."""
+    return int.from_bytes(bytes.fromhex(text_hash[:16]), "big", signed=True)
+
+
 def similarity(a: Signature, b: Signature) -> float:
     """Estimated Jaccard similarity of the two texts' 5-gram sets."""
     return float(np.count_nonzero(a == b)) / PERMUTATIONS
@@ -81,29 +86,31 @@ class DuplicateIndex:
         self._db = db
         self._threshold = near_threshold
         self._count = 0
-        db.executescript(
-            """
-            CREATE TABLE exact (hash TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
-            CREATE TABLE original (n INTEGER PRIMARY KEY, id TEXT NOT NULL, sig BLOB NOT NULL);
-            CREATE TABLE band (key INTEGER NOT NULL, n INTEGER NOT NULL);
-            CREATE INDEX band_key ON band (key);
-            """
-        )
+        for table in (  # execute, not executescript: that would commit the caller's transaction
+            "CREATE TABLE exact (key INTEGER PRIMARY KEY, id TEXT NOT NULL)",
+            "CREATE TABLE original (n INTEGER PRIMARY KEY, id TEXT NOT NULL, sig BLOB NOT NULL)",
+            "CREATE TABLE band (key INTEGER, n INTEGER, PRIMARY KEY (key, n)) WITHOUT ROWID",
+        ):
+            db.execute(table)
 
-    def check(self, *, record_id: str, text_hash: str, text: str) -> tuple[str | None, str | None]:
-        """``(id of the first occurrence, "exact" or "near")`` for a copy, else ``(None, None)``."""
-        if not text.strip():
-            return None, None
-        row = self._db.execute("SELECT id FROM exact WHERE hash = ?", (text_hash,)).fetchone()
+    def check(
+        self, *, record_id: str, text_hash: str, sig: Signature | None
+    ) -> tuple[str | None, str | None]:
+        """``(id of the first occurrence, "exact" or "near")`` for a copy, else ``(None, None)``.
+
+        ``text_hash`` is the record's ``content_hash`` and ``sig`` its :func:`signature` (None for
+        a text too short to have one); empty texts are never copies and are not passed here.
+        """
+        key = exact_key(text_hash)
+        row = self._db.execute("SELECT id FROM exact WHERE key = ?", (key,)).fetchone()
         if row is not None:
             return row[0], "exact"
-        sig = signature(text)
         keys = band_keys(sig) if sig is not None else []
         if sig is not None:
             found = self._near(sig, keys)
             if found is not None:
                 return found, "near"
-        self._db.execute("INSERT INTO exact VALUES (?, ?)", (text_hash, record_id))
+        self._db.execute("INSERT INTO exact VALUES (?, ?)", (key, record_id))
         if sig is not None:
             self._count += 1
             self._db.execute("INSERT INTO original VALUES (?, ?, ?)", (self._count, record_id, sig.tobytes()))

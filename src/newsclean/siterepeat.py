@@ -11,15 +11,20 @@ otherwise make every sentence of it "repeated"), so a site's own reprints cannot
 anything.
 
 **The site** is the host of the canonical URL or URL (without ``www.``), else the site name a
-text dump declares; a record with neither is never changed. Counts live in SQLite on disk,
-keyed by a 64-bit hash of the line, so memory stays flat however long the batch.
+text dump declares; a record with neither is never changed. Lines are counted by a 64-bit
+hash of (site, line), spilled to disk (see :class:`SiteLines`), so memory stays flat however
+long the batch.
 """
 
 from __future__ import annotations
 
 import hashlib
-import sqlite3
+from array import array
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from urllib.parse import urlsplit
+
+import numpy as np
 
 from newsclean.record import Article
 
@@ -36,58 +41,80 @@ def site_of(article: Article) -> str | None:
     return None
 
 
-def line_key(line: str) -> int | None:
-    """Signed 64-bit hash of a line's comparable form; None for blank lines."""
+def line_key(site: str, line: str) -> int | None:
+    """Signed 64-bit hash of a line's comparable form on ``site``; None for blank lines."""
     folded = " ".join(line.casefold().split())
     if not folded:
         return None
-    return int.from_bytes(hashlib.blake2b(folded.encode(), digest_size=8).digest(), "big", signed=True)
+    data = f"{site}\x00{folded}".encode()
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big", signed=True)
 
 
 class SiteLines:
-    """How many documents of each site contain each line; then which lines are the site's."""
+    """How many documents of each site contain each line; then which lines are the site's.
 
-    def __init__(self, db: sqlite3.Connection, *, min_docs: int, min_share: float) -> None:
-        self._db = db
+    Counting is the costly part: every line of every document. Keys are appended to one of 256
+    bucket files on disk (by their low byte) and counted per bucket with numpy once every
+    document is seen, so memory holds one bucket at a time; only lines frequent enough to
+    matter (at least ``min_docs`` documents) are kept, and those are the few a site repeats.
+    """
+
+    def __init__(self, folder: Path, *, min_docs: int, min_share: float) -> None:
+        self._folder = folder
         self._min_docs = min_docs
         self._min_share = min_share
         self._docs: dict[str, int] = {}
-        db.execute(
-            "CREATE TABLE line (site TEXT NOT NULL, key INTEGER NOT NULL, docs INTEGER NOT NULL, "
-            "PRIMARY KEY (site, key)) WITHOUT ROWID"
-        )
+        self._pending: list[array[int]] = [array("q") for _ in range(_BUCKETS)]
+        self._frequent: dict[int, int] = {}
 
-    def count(self, article: Article) -> None:
-        """Count ``article``'s distinct lines for its site (call once per original document)."""
-        site = site_of(article)
-        if site is None:
-            return
+    def count(self, site: str, keys: Iterable[int]) -> None:
+        """Count one document of ``site`` whose lines have these :func:`line_key` s (0: blank)."""
         self._docs[site] = self._docs.get(site, 0) + 1
-        keys = {key for line in article.text.split("\n") if (key := line_key(line)) is not None}
-        self._db.executemany(
-            "INSERT INTO line VALUES (?, ?, 1) ON CONFLICT (site, key) DO UPDATE SET docs = docs + 1",
-            [(site, key) for key in keys],
-        )
+        for key in set(keys):
+            if not key:
+                continue
+            bucket = self._pending[key & _LOW_BYTE]
+            bucket.append(key)
+            if len(bucket) >= _FLUSH:
+                self._flush(key & _LOW_BYTE)
 
-    def repeated(self, article: Article) -> list[int]:
-        """Indexes of ``article``'s text lines (0-based) that are its site's boilerplate."""
-        site = site_of(article)
-        docs = self._docs.get(site, 0) if site is not None else 0
+    def _flush(self, index: int) -> None:
+        with (self._folder / f"{index:02x}.keys").open("ab") as stream:
+            self._pending[index].tofile(stream)
+        self._pending[index] = array("q")
+
+    def settle(self) -> None:
+        """Count the keys (after the last :meth:`count`): keep those in ``min_docs`` documents."""
+        for index in range(_BUCKETS):
+            if self._pending[index]:
+                self._flush(index)
+            path = self._folder / f"{index:02x}.keys"
+            if not path.exists():
+                continue
+            keys, counts = np.unique(np.fromfile(path, dtype=np.int64), return_counts=True)
+            path.unlink()
+            frequent = counts >= self._min_docs
+            self._frequent.update(zip(keys[frequent].tolist(), counts[frequent].tolist(), strict=True))
+
+    def repeated(self, site: str | None, keys: Sequence[int]) -> list[int]:
+        """Positions in ``keys`` (a document's line keys, in order) of its site's boilerplate."""
+        if site is None or not self._frequent:
+            return []
+        docs = self._docs.get(site, 0)
         if docs < self._min_docs:
             return []
         need = max(self._min_docs, self._min_share * docs)
-        lines = article.text.split("\n")
-        keys = [line_key(line) for line in lines]
-        wanted = sorted({k for k in keys if k is not None})
-        if not wanted:
-            return []
-        marks = ",".join("?" * len(wanted))
-        rows = self._db.execute(
-            f"SELECT key FROM line WHERE site = ? AND key IN ({marks}) AND docs >= ?",
-            [site, *wanted, need],
-        ).fetchall()
-        frequent = {row[0] for row in rows}
-        return [i for i, key in enumerate(keys) if key in frequent]
+        return [i for i, key in enumerate(keys) if key and self._frequent.get(key, 0) >= need]
 
 
-__all__ = ["SiteLines", "line_key", "site_of"]
+def line_keys(site: str, text: str) -> tuple[int, ...]:
+    """The :func:`line_key` of every line of ``text``, in order (0 for a blank line)."""
+    return tuple(line_key(site, line) or 0 for line in text.split("\n"))
+
+
+_BUCKETS = 256
+_LOW_BYTE = _BUCKETS - 1
+_FLUSH = 1024  # keys per bucket held before appending them to its file: 2 MiB for all 256
+
+
+__all__ = ["SiteLines", "line_key", "line_keys", "site_of"]

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from newsclean.cli import cli
 from newsclean.config import BatchConfig, Config
 from newsclean.dedupe import signature, similarity
-from newsclean.finish import FinishStats, finish_lines
+from newsclean.finish import FinishStats, finish_file, finish_lines
 from newsclean.pipeline import clean_text
 from newsclean.record import content_hash, count_words, from_json, to_json
 from tests.conftest import FIXTURES
@@ -263,3 +263,14 @@ def test_resuming_learns_from_the_earlier_lines_too(tmp_path: Path) -> None:
     ids = {Path(str(r["origin"]["location"])).name[0]: r["id"] for r in records}
     marks = {Path(str(r["origin"]["location"])).name[0]: r["duplicate_of"] for r in records}
     assert marks["b"] == marks["c"] == ids["a"] and marks["h"] == ids["e"]
+
+
+def test_finish_takes_str_or_bytes_with_or_without_newlines(tmp_path: Path) -> None:
+    story = _story(21)
+    lines = [_line("A", "One", story, "a.txt"), _line("B", "Two", story, "b.txt")]
+    expected = list(finish_lines(lines))
+    assert list(finish_lines([line.decode() + "\n" for line in lines])) == expected
+    assert list(finish_lines(iter([line.decode() for line in lines]))) == expected
+    joined = tmp_path / "parts.jsonl"
+    joined.write_bytes(b"\n".join(lines))  # no newline after the last line, as Dask writes parts
+    assert list(finish_file(joined)) == expected

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from newsclean import list_inputs
 from newsclean.cli import cli
 from newsclean.dask import clean_frame, clean_one, clean_paths
 from newsclean.finish import finish_lines
@@ -69,9 +70,8 @@ def _split(lines: list[str]) -> tuple[list[str], list[str]]:
 @pytest.mark.usefixtures("client")
 def test_bag_of_paths_on_a_cluster_gives_the_cli_output(inputs: Path, tmp_path: Path) -> None:
     cli_articles, cli_errors = _cli(inputs, tmp_path / "cli.jsonl")
-    # Paths as the CLI names them; some entries are folders, which expand in the CLI's order.
-    entries = sorted(str(p) for p in inputs.iterdir())
-    bag = db.from_sequence(entries, npartitions=4)
+    # The CLI's inputs in the CLI's order, one task each.
+    bag = db.from_sequence(list(list_inputs([inputs])), npartitions=4)
     lines = clean_paths(bag).compute()  # type: ignore[no-untyped-call]
     articles, errors = _split(lines)
     assert errors == cli_errors
@@ -100,6 +100,15 @@ def test_frame_of_pages_on_a_cluster_gives_the_cli_records(tmp_path: Path) -> No
     assert not result_frame["error"].any()
     assert list(result_frame["record"]) == expected
     assert list(result_frame["id"]) == [json.loads(line)["id"] for line in expected]
+    # Declared string columns: the result writes to Parquet without a schema to guess.
+    clean_frame(parts, source="path").to_parquet(tmp_path / "records")  # type: ignore[no-untyped-call]
+    assert list(pd.read_parquet(tmp_path / "records")["record"]) == expected
+
+
+def test_a_missing_column_is_reported_when_the_graph_is_built() -> None:
+    frame = dd.from_pandas(pd.DataFrame({"html": ["<p>x</p>"]}), npartitions=1)
+    with pytest.raises(ValueError, match="'url'"):
+        clean_frame(frame)
 
 
 def test_a_bad_row_is_an_error_record_not_an_exception() -> None:

@@ -6,7 +6,7 @@ The public API is re-exported here and nothing else happens on import: no I/O, n
 import logging
 
 from newsclean._version import __version__
-from newsclean.batch import iter_records
+from newsclean.batch import iter_records, list_inputs
 from newsclean.config import BatchConfig, CleanConfig, Config, DateConfig, DetectConfig, RepairConfig
 from newsclean.errors import (
     ConfigError,
@@ -19,7 +19,7 @@ from newsclean.errors import (
     RulePackError,
     UnsupportedInput,
 )
-from newsclean.finish import FinishStats, finish_lines
+from newsclean.finish import FinishStats, finish_file, finish_lines
 from newsclean.pipeline import clean_file, clean_html, clean_text
 from newsclean.record import SCHEMA_VERSION, Article, ErrorRecord, Notice, Origin, Repair, json_schema
 
@@ -52,7 +52,9 @@ __all__ = [
     "clean_file",
     "clean_html",
     "clean_text",
+    "finish_file",
     "finish_lines",
     "iter_records",
     "json_schema",
+    "list_inputs",
 ]

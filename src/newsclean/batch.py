@@ -112,6 +112,15 @@ def iter_records(
         yield record_for(path, cfg)
 
 
+def list_inputs(paths: Iterable[str | Path]) -> Iterator[str]:
+    """The inputs under ``paths`` (files, folders, WARC records) in the CLI's order, streamed.
+
+    What ``newsclean clean PATHS`` would clean, one location at a time: give these to another
+    engine (a Dask bag, a Spark job) to get the CLI's inputs in the CLI's order.
+    """
+    yield from Inputs(paths)
+
+
 def run(
     files: Iterable[str], config: Config, *, jobs: int = 1, total: int | None = None
 ) -> Iterator[Outcome]:
@@ -163,4 +172,4 @@ def _warm_up(config: Config) -> None:
     detect("warm up the language profiles with a sentence long enough to judge", config.detect)
 
 
-__all__ = ["Outcome", "error_record", "iter_records", "process_path", "record_for", "run"]
+__all__ = ["Outcome", "error_record", "iter_records", "list_inputs", "process_path", "record_for", "run"]

@@ -34,8 +34,10 @@ ContentKind = Literal["html", "text"]
 def clean_paths(paths: db.Bag, config: Config | None = None) -> db.Bag:
     """A bag of paths -> a bag of JSON lines (str), one per input, as ``newsclean clean`` writes them.
 
-    A folder or a WARC file in ``paths`` expands to its inputs, in the CLI's order. Bad inputs
-    become ``ErrorRecord`` lines (``"record": "error"``): nothing raises, nothing is lost.
+    Make the bag from :func:`newsclean.list_inputs` (the CLI's inputs, in its order, one task
+    each). A folder or WARC file left in the bag still works, but as one task, and expanded on
+    its own it may sort differently from the CLI. Bad inputs become ``ErrorRecord`` lines
+    (``"record": "error"``): nothing raises, nothing is lost.
     """
     cfg = config or Config()
     lines: db.Bag = paths.map(_lines_for_path, cfg).flatten()  # type: ignore[no-untyped-call]
@@ -59,19 +61,17 @@ def clean_frame(
 
     ``url`` names the column holding each page's URL (or None); ``source`` a column recorded as
     ``origin.location`` (default: the URL). The result keeps the input's index and has three
-    columns: ``id`` (the article id, None for an error), ``error`` (bool) and ``record`` (the
-    JSON line, Article or ErrorRecord).
+    columns: ``id`` (string, the article id, null for an error), ``error`` (bool) and ``record``
+    (string, the JSON line, Article or ErrorRecord). Page bytes stay bytes only with Dask's
+    ``dataframe.convert-string`` off (docs/pipelines.md).
     """
     import pandas as pd
 
     cfg = config or Config()
-    meta = pd.DataFrame(
-        {
-            "id": pd.Series([], dtype="object"),
-            "error": pd.Series([], dtype="bool"),
-            "record": pd.Series([], dtype="object"),
-        }
-    )
+    missing = [c for c in (content, url, source) if c is not None and c not in frame.columns]
+    if missing:  # say so now, not in a worker at compute time
+        raise ValueError(f"clean_frame: no column {', '.join(map(repr, missing))} in the frame")
+    meta = _result(pd.Index([], dtype=frame.index.dtype), [], [], [])
     records: dd.DataFrame = frame.map_partitions(  # type: ignore[no-untyped-call]
         _clean_partition, content=content, kind=kind, url=url, source=source, config=cfg, meta=meta
     )
@@ -87,7 +87,6 @@ def _clean_partition(
     source: str | None,
     config: Config,
 ) -> pd.DataFrame:
-    import pandas as pd
 
     ids: list[str | None] = []
     errors: list[bool] = []
@@ -97,11 +96,18 @@ def _clean_partition(
         ids.append(record.id if isinstance(record, Article) else None)
         errors.append(not is_article)
         lines.append(to_json(record).decode("utf-8"))
+    return _result(part.index, ids, errors, lines)
+
+
+def _result(index: pd.Index, ids: list[str | None], errors: list[bool], lines: list[str]) -> pd.DataFrame:
+    """The result's columns with declared types (``string``), so writers need not guess them."""
+    import pandas as pd
+
     return pd.DataFrame(
         {
-            "id": pd.Series(ids, index=part.index, dtype="object"),
-            "error": pd.Series(errors, index=part.index, dtype="bool"),
-            "record": pd.Series(lines, index=part.index, dtype="object"),
+            "id": pd.Series(ids, index=index, dtype="string"),
+            "error": pd.Series(errors, index=index, dtype="bool"),
+            "record": pd.Series(lines, index=index, dtype="string"),
         }
     )
 

@@ -223,26 +223,33 @@ class BatchPass:
 
 
 def finish_lines(
-    lines: Iterable[bytes], config: Config | None = None, *, stats: FinishStats | None = None
+    lines: Iterable[bytes | str], config: Config | None = None, *, stats: FinishStats | None = None
 ) -> Iterator[bytes]:
-    """Run the batch pass over article JSON lines (bytes, no newline), yielding the output lines.
+    """Run the batch pass over article JSON lines, yielding the output lines (bytes, no newline).
 
-    ``lines`` is read twice: a list is used as it is, any other iterable is first spooled to a
-    temporary file. Error lines pass through unchanged.
+    ``lines`` may be bytes or str, with or without their newline; they are read twice: a list
+    or tuple is used as it is, any other iterable is first spooled to a temporary file. Error
+    lines pass through unchanged.
     """
     cfg = config or Config()
     if isinstance(lines, (list, tuple)):
+        kept = [_as_line(line) for line in lines]
         with BatchPass(cfg, stats=stats) as batch:
-            for line in lines:
+            for line in kept:
                 batch.learn_line(line)
-            yield from batch.apply(lines)
+            yield from batch.apply(kept)
         return
     with tempfile.TemporaryDirectory(prefix="newsclean-spool-") as folder:
         spool = Path(folder) / "lines.jsonl"
         with spool.open("wb") as stream:
-            for line in lines:
-                stream.write(line.rstrip(b"\n") + b"\n")
+            for raw in lines:
+                stream.write(_as_line(raw) + b"\n")
         yield from finish_file(spool, cfg, stats=stats)
+
+
+def _as_line(line: bytes | str) -> bytes:
+    data = line.encode("utf-8") if isinstance(line, str) else line
+    return data.rstrip(b"\r\n")
 
 
 def finish_file(
@@ -271,11 +278,16 @@ def scratch_for(path: Path, workdir: Path) -> Path:
 
 
 def read_lines(path: Path) -> Iterator[bytes]:
-    """The whole lines of a JSON Lines file, without their newline."""
+    """The lines of a JSON Lines file, without their newline; blank lines are skipped.
+
+    A last line without a newline is kept: ``newsclean clean`` never leaves one (it cuts a
+    fragment before appending), and other writers (Dask's ``to_textfiles``) end files that way.
+    """
     with path.open("rb") as stream:
         for line in stream:
-            if line.endswith(b"\n") and len(line) > 1:
-                yield line[:-1]
+            line = line.rstrip(b"\r\n")
+            if line.strip():
+                yield line
 
 
 def _changed(article: Article, original: str | None, repeated: list[int], max_chars: int) -> Article:

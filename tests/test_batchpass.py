@@ -274,3 +274,10 @@ def test_finish_takes_str_or_bytes_with_or_without_newlines(tmp_path: Path) -> N
     joined = tmp_path / "parts.jsonl"
     joined.write_bytes(b"\n".join(lines))  # no newline after the last line, as Dask writes parts
     assert list(finish_file(joined)) == expected
+
+
+def test_a_label_every_story_of_a_site_uses_is_not_boilerplate() -> None:
+    lines = _site_batch("Background:", 6)
+    out, stats = _finish(lines)
+    assert stats.site_lines == 0
+    assert all("Background:" in str(r["text"]) for r in out)

@@ -6,7 +6,8 @@ collapsed) found in at least ``min_docs`` documents of a site, which are also ``
 that site's documents, is boilerplate there and is removed with rule id ``site-repeat``.
 
 **Why a real quote survives.** A sentence quoted by two stories is in two documents, far from
-five and from half a site. Duplicates are not counted (twenty copies of one story would
+five and from half a site. Labels that end in a colon ("Background:") are never learned: they
+head the story's own paragraphs. Duplicates are not counted (twenty copies of one story would
 otherwise make every sentence of it "repeated"), so a site's own reprints cannot teach it
 anything.
 
@@ -42,9 +43,13 @@ def site_of(article: Article) -> str | None:
 
 
 def line_key(site: str, line: str) -> int | None:
-    """Signed 64-bit hash of a line's comparable form on ``site``; None for blank lines."""
+    """Signed 64-bit hash of a line's comparable form on ``site``; None for a line never learned.
+
+    Blank lines, and labels that end in a colon ("Background:", "Hintergrund:"): a site prints
+    them in many stories, but they introduce the story's own next paragraph.
+    """
     folded = " ".join(line.casefold().split())
-    if not folded:
+    if not folded or folded.endswith((":", "：")):
         return None
     data = f"{site}\x00{folded}".encode()
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big", signed=True)

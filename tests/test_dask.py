@@ -35,7 +35,7 @@ def client() -> Iterator[object]:
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: another cluster may hold 8787
             host="127.0.0.1",
         ) as cluster,
         distributed.Client(cluster) as dask_client,
@@ -83,15 +83,18 @@ def test_bag_of_paths_on_a_cluster_gives_the_cli_output(inputs: Path, tmp_path: 
 
 
 @pytest.mark.usefixtures("client")
-def test_frame_of_pages_on_a_cluster_gives_the_cli_records(tmp_path: Path) -> None:
-    pages = html_paths()
+def test_frame_of_pages_and_dumps_on_a_cluster_gives_the_cli_records(tmp_path: Path) -> None:
+    files = [*html_paths(), *dump_paths()[:8]]  # kind "auto": each row is sniffed, as files are
     out = tmp_path / "cli.jsonl"
-    args = ["clean", *map(str, pages), "-o", str(out), "--no-batch-pass"]
+    args = ["clean", *map(str, files), "-o", str(out), "--no-batch-pass"]
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
-    expected = out.read_text("utf-8").splitlines()
+    by_location = {
+        json.loads(line)["origin"]["location"]: line for line in out.read_text("utf-8").splitlines()
+    }
+    expected = [by_location[str(p)] for p in files]
     frame = pd.DataFrame(
-        {"path": [str(p) for p in pages], "html": [p.read_bytes() for p in pages], "url": [None] * len(pages)}
+        {"path": [str(p) for p in files], "html": [p.read_bytes() for p in files], "url": [None] * len(files)}
     )
     with dask.config.set({"dataframe.convert-string": False}):  # keep the page bytes as bytes
         parts = dd.from_pandas(frame, npartitions=3)
@@ -115,5 +118,8 @@ def test_a_bad_row_is_an_error_record_not_an_exception() -> None:
     record = clean_one(b"", kind="text", source="row-7")
     assert record.error_type == "UnsupportedInput"  # type: ignore[union-attr]
     assert record.origin.location == "row-7"
+    binary = clean_one(bytes(range(256)) * 8, source="row-8")  # as the CLI judges such a file
+    assert binary.error_type == "UnsupportedInput"  # type: ignore[union-attr]
+    assert binary.origin.kind == "text"
     html = clean_one("<html><body><p>too short</p></body></html>", kind="html", url="https://example.org/a")
     assert html.origin.location == "https://example.org/a"

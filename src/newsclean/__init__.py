@@ -20,7 +20,7 @@ from newsclean.errors import (
     UnsupportedInput,
 )
 from newsclean.finish import FinishStats, finish_file, finish_lines
-from newsclean.pipeline import clean_file, clean_html, clean_text
+from newsclean.pipeline import clean_bytes, clean_file, clean_html, clean_text
 from newsclean.record import SCHEMA_VERSION, Article, ErrorRecord, Notice, Origin, Repair, json_schema
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -49,6 +49,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "UnsupportedInput",
     "__version__",
+    "clean_bytes",
     "clean_file",
     "clean_html",
     "clean_text",

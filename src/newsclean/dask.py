@@ -19,16 +19,16 @@ from typing import TYPE_CHECKING, Literal
 
 from newsclean.batch import error_record, record_for
 from newsclean.config import Config
-from newsclean.pipeline import clean_html, clean_text
+from newsclean.pipeline import clean_bytes, clean_html, clean_text
 from newsclean.record import Article, Record, to_json
-from newsclean.sources import walk
+from newsclean.sources import looks_like_html, walk
 
 if TYPE_CHECKING:
     import dask.bag as db
     import dask.dataframe as dd
     import pandas as pd
 
-ContentKind = Literal["html", "text"]
+ContentKind = Literal["auto", "html", "text"]
 
 
 def clean_paths(paths: db.Bag, config: Config | None = None) -> db.Bag:
@@ -52,13 +52,15 @@ def clean_frame(
     frame: dd.DataFrame,
     *,
     content: str = "html",
-    kind: ContentKind = "html",
+    kind: ContentKind = "auto",
     url: str | None = "url",
     source: str | None = None,
     config: Config | None = None,
 ) -> dd.DataFrame:
     """A DataFrame with a ``content`` column (HTML or text dump) -> one record per row.
 
+    ``kind`` ``"auto"`` decides per row by content, as the CLI does per file; ``"html"`` or
+    ``"text"`` forces one reader for every row.
     ``url`` names the column holding each page's URL (or None); ``source`` a column recorded as
     ``origin.location`` (default: the URL). The result keeps the input's index and has three
     columns: ``id`` (string, the article id, null for an error), ``error`` (bool) and ``record``
@@ -130,7 +132,7 @@ def _records(
 def clean_one(
     body: str | bytes,
     *,
-    kind: ContentKind,
+    kind: ContentKind = "auto",
     url: str | None = None,
     source: str | None = None,
     config: Config | None = None,
@@ -138,15 +140,26 @@ def clean_one(
     """One HTML page or text dump -> an Article, or an ErrorRecord saying why there is none.
 
     The per-row function behind :func:`clean_frame`, for engines other than Dask (Spark's
-    ``mapInPandas``, ``datasets.map``): it never raises for bad input.
+    ``mapInPandas``, ``datasets.map``): it never raises for bad input. ``kind`` ``"auto"``
+    decides by content as the CLI does for a file (binary data is an error, as there).
     """
-    location = source or url or f"<{kind}>"
+    location = source or url or "<row>"
     try:
+        if kind == "auto":
+            data = body.encode("utf-8") if isinstance(body, str) else body
+            return clean_bytes(data, url=url, source=location, config=config)
         if kind == "html":
             return clean_html(body, url=url, source=source, config=config)
         return clean_text(body, source=location, config=config)
     except Exception as exc:  # noqa: BLE001 - the row boundary, as in batch.record_for
-        return error_record(exc, location=location, kind=kind)
+        return error_record(exc, location=location, kind=_origin_kind(body, kind))
+
+
+def _origin_kind(body: str | bytes, kind: ContentKind) -> Literal["html", "text"]:
+    if kind != "auto":
+        return kind
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    return "html" if looks_like_html(data) else "text"
 
 
 def _str(value: object) -> str | None:

@@ -34,7 +34,7 @@ from newsclean.record import (
     make_id,
 )
 from newsclean.repair import repair
-from newsclean.sources import RawInput, decode, decode_html, read_input
+from newsclean.sources import RawInput, decode, decode_html, read_input, sniff_input
 from newsclean.sources.warcfile import read_warc_record, split_location
 
 _HEADER_RULE = "extract.header"
@@ -135,6 +135,26 @@ def clean_file(path: str | Path, config: Config | None = None) -> Article:
         from newsclean.htmlpipeline import process_html
 
         return process_html(raw, config)
+    return process(raw, config)
+
+
+def clean_bytes(
+    data: bytes, *, url: str | None = None, config: Config | None = None, source: str | None = None
+) -> Article:
+    """Clean bytes of unknown kind, deciding as :func:`clean_file` does: gzip by its magic
+    bytes, then an HTML page (a document start, or dense tags) or a text dump. Binary data and
+    empty input raise ``UnsupportedInput``, as they do for files.
+
+    ``url`` is used for an HTML page as :func:`clean_html` uses it; ``source`` is recorded as
+    ``origin.location`` (default the URL, else ``"<bytes>"``).
+    """
+    location = source or url or "<bytes>"
+    with attach(stage="read", location=location):
+        raw = sniff_input(data, location)
+    if raw.kind == "html":
+        from newsclean.htmlpipeline import process_html
+
+        return process_html(raw, config, url=url)
     return process(raw, config)
 
 

@@ -5,7 +5,7 @@ InputError that says what is wrong with the file.
 """
 
 from newsclean.sources.folder import SKIPPED_NOTE, Inputs, Walk, walk
-from newsclean.sources.htmlfile import decode_html, looks_like_html, read_input
+from newsclean.sources.htmlfile import decode_html, looks_like_html, read_input, sniff_input
 from newsclean.sources.raw import RawInput
 from newsclean.sources.textdump import decode, read_text_dump
 
@@ -19,5 +19,6 @@ __all__ = [
     "looks_like_html",
     "read_input",
     "read_text_dump",
+    "sniff_input",
     "walk",
 ]

@@ -51,6 +51,11 @@ def read_input(path: str | Path) -> RawInput:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise UnsupportedInput(f"cannot read the file: {exc.strerror or exc}") from exc
+    return sniff_input(data, location)
+
+
+def sniff_input(data: bytes, location: str) -> RawInput:
+    """Bytes (gzipped or not) as an HTML page or a text dump, decided by content as for files."""
     data = gunzip(data)
     if looks_like_html(data):
         text, encoding, source, notes = decode_html(data)

@@ -281,3 +281,32 @@ def test_a_label_every_story_of_a_site_uses_is_not_boilerplate() -> None:
     out, stats = _finish(lines)
     assert stats.site_lines == 0
     assert all("Background:" in str(r["text"]) for r in out)
+
+
+@pytest.mark.parametrize("where", ["learn", "apply"])
+def test_a_full_disk_in_the_batch_pass_is_a_message_and_a_rerun_finishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    from newsclean.finish import BatchPass
+
+    folder = FIXTURES / "batch" / "duplicates"
+    original = getattr(BatchPass, where)
+    calls = []
+
+    def failing(self: BatchPass, *args: object) -> object:
+        calls.append(1)
+        if len(calls) >= 3 or where == "apply":
+            raise OSError(28, "No space left on device")
+        return original(self, *args)
+
+    out = tmp_path / "out.jsonl"
+    with monkeypatch.context() as patch:
+        patch.setattr(BatchPass, where, failing)
+        result = CliRunner().invoke(cli, ["clean", str(folder), "-o", str(out)])
+    assert (result.exit_code == 1 and result.exception is None) or isinstance(result.exception, SystemExit)
+    assert "No space left on device" in result.stderr
+    again = CliRunner().invoke(cli, ["clean", str(folder), "-o", str(out)], catch_exceptions=False)
+    assert again.exit_code == 0, again.stderr
+    whole = tmp_path / "whole.jsonl"
+    CliRunner().invoke(cli, ["clean", str(folder), "-o", str(whole)], catch_exceptions=False)
+    assert out.read_bytes() == whole.read_bytes()

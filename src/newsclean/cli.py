@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import sqlite3
 import sys
 import tempfile
 from collections import Counter
@@ -111,27 +112,18 @@ def clean(
     if errors_path is None and output is not None:
         errors_path = _errors_beside(output)
     staged = config.batch.enabled
-    with contextlib.ExitStack() as cleanup:
-        if output is not None:
-            first_path = Path(output + ".pass1") if staged else Path(output)
-        elif staged:  # stdout: the first pass goes to a temporary file, read back by the batch pass
-            first_path = Path(cleanup.enter_context(tempfile.TemporaryDirectory())) / "pass1.jsonl"
-        else:
-            first_path = None
-        stats = FinishStats()
-        learner = None
-        if staged and first_path is not None:
-            scratch = scratch_for(first_path, first_path.parent) if output is not None else None
-            learner = cleanup.enter_context(BatchPass(config, scratch=scratch, stats=stats))
-        first = _first_pass(config, inputs, first_path, output, errors_path, fresh, jobs, learner)
-        written = first.written
-        finished = False
-        if learner is not None and first_path is not None and first.needs_finish:
-            _batch_pass(first_path, output, learner)
-            finished = True
-            written = stats.records
+    stats = FinishStats()
+    try:
+        first, finished, written = _clean_all(config, inputs, output, errors_path, fresh, jobs, stats)
+    except (OSError, sqlite3.Error) as exc:  # the batch pass's scratch: unwritable folder, full disk
+        click.echo(f"newsclean: {exc}; finished lines are kept: run again to resume", err=True)
+        sys.exit(1)
     if output is not None and (staged or is_resumable(output)):
-        write_state(Path(output), RunState(fingerprint=config.fingerprint(), complete=True))
+        try:
+            write_state(Path(output), RunState(fingerprint=config.fingerprint(), complete=True))
+        except OutputError as exc:
+            click.echo(f"newsclean: {exc}", err=True)
+            sys.exit(1)
     if first.resumed:
         done = f"resumed: {first.resumed} inputs were already done; {first.processed} processed now"
         click.echo(done, err=True)
@@ -145,6 +137,35 @@ def clean(
             f"duplicates: {stats.exact_duplicates} exact, {stats.near_duplicates} near{dropped}", err=True
         )
     sys.exit(1 if first.failed else 0)
+
+
+def _clean_all(
+    config: Config,
+    inputs: Inputs,
+    output: str | None,
+    errors_path: str | None,
+    fresh: bool,
+    jobs: int,
+    stats: FinishStats,
+) -> tuple[_FirstPass, bool, int]:
+    """The first pass, then the batch pass if it is on: (first pass, whether it ran, records)."""
+    staged = config.batch.enabled
+    with contextlib.ExitStack() as cleanup:
+        if output is not None:
+            first_path = Path(output + ".pass1") if staged else Path(output)
+        elif staged:  # stdout: the first pass goes to a temporary file, read back by the batch pass
+            first_path = Path(cleanup.enter_context(tempfile.TemporaryDirectory())) / "pass1.jsonl"
+        else:
+            first_path = None
+        learner = None
+        if staged and first_path is not None:
+            scratch = scratch_for(first_path, first_path.parent) if output is not None else None
+            learner = cleanup.enter_context(BatchPass(config, scratch=scratch, stats=stats))
+        first = _first_pass(config, inputs, first_path, output, errors_path, fresh, jobs, learner)
+        if learner is None or first_path is None or not first.needs_finish:
+            return first, False, first.written
+        _batch_pass(first_path, output, learner)
+        return first, True, stats.records
 
 
 def _batch_flags(config: Config, drop_duplicates: bool, no_batch_pass: bool) -> Config:
@@ -252,7 +273,7 @@ def _first_pass(
         kept = "finished lines are kept; run again to resume" if output else "output incomplete"
         click.echo(f"newsclean: interrupted; {kept}", err=True)
         sys.exit(130)
-    except OutputError as exc:  # disk full, pipe closed ...: say so; finished lines stay valid
+    except (OutputError, OSError, sqlite3.Error) as exc:  # disk full, pipe closed ...: finished lines stay
         _close_quietly(records, errors)
         click.echo(f"newsclean: {exc}", err=True)
         sys.exit(1)
@@ -283,7 +304,7 @@ def _batch_pass(first_path: Path, output: str | None, learner: BatchPass) -> Non
         _close_quietly(sink)
         click.echo("newsclean: interrupted in the batch pass; run again to finish", err=True)
         sys.exit(130)
-    except (OutputError, OSError) as exc:
+    except (OutputError, OSError, sqlite3.Error) as exc:
         _close_quietly(sink)
         click.echo(f"newsclean: {exc}", err=True)
         sys.exit(1)

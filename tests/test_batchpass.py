@@ -310,3 +310,22 @@ def test_a_full_disk_in_the_batch_pass_is_a_message_and_a_rerun_finishes(
     whole = tmp_path / "whole.jsonl"
     CliRunner().invoke(cli, ["clean", str(folder), "-o", str(whole)], catch_exceptions=False)
     assert out.read_bytes() == whole.read_bytes()
+
+
+def test_other_batch_settings_rerun_only_the_batch_pass(tmp_path: Path) -> None:
+    folder = FIXTURES / "batch" / "duplicates"
+    out = tmp_path / "out.jsonl"
+    CliRunner().invoke(cli, ["clean", str(folder), "-o", str(out)], catch_exceptions=False)
+    first_pass = (tmp_path / "out.jsonl.pass1").read_bytes()
+    args = ["clean", str(folder), "-o", str(out), "--drop-duplicates"]
+    dropped = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert dropped.exit_code == 0, dropped.stderr
+    assert "resumed: 8 inputs were already done; 0 processed now" in dropped.stderr
+    assert "3 left out" in dropped.stderr  # the batch pass ran again, under the new setting
+    assert (tmp_path / "out.jsonl.pass1").read_bytes() == first_pass
+    fresh = tmp_path / "fresh.jsonl"
+    CliRunner().invoke(cli, [*args[:3], str(fresh), "--drop-duplicates"], catch_exceptions=False)
+    assert out.read_bytes() == fresh.read_bytes()
+    # Turning the batch pass off changes what -o holds: that needs --fresh.
+    off = CliRunner().invoke(cli, ["clean", str(folder), "-o", str(out), "--no-batch-pass"])
+    assert off.exit_code == 2 and "--fresh" in off.output

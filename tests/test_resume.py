@@ -123,10 +123,12 @@ def test_a_partial_last_line_is_cut_before_resuming(tmp_path: Path) -> None:
     lines = whole.read_bytes().splitlines(keepends=True)
     first = tmp_path / "o.jsonl.pass1"  # what the first pass appends to
     first.write_bytes(b"".join(lines[:5]) + lines[5][:40])  # a crash (or a full disk) mid-line
+    from newsclean.cli import first_pass_fingerprint
     from newsclean.config import Config
     from newsclean.sinks.resumable import RunState, write_state
 
-    write_state(out, RunState(fingerprint=Config().fingerprint(), complete=False))
+    state = RunState(Config().fingerprint(), complete=False, first_pass=first_pass_fingerprint(Config()))
+    write_state(out, state)
     again = CliRunner().invoke(cli, ["clean", str(DUMPS), "-o", str(out)])
     assert "resumed: 5 inputs" in again.stderr
     assert out.read_bytes() == whole.read_bytes()

@@ -25,7 +25,7 @@ import click
 from newsclean._version import __version__
 from newsclean.batch import Outcome, run
 from newsclean.clean import load_packs
-from newsclean.config import Config
+from newsclean.config import BatchConfig, Config
 from newsclean.errors import ConfigError, NewscleanError, OutputError
 from newsclean.finish import RULE_SITE_REPEAT, BatchPass, FinishStats, read_lines, scratch_for
 from newsclean.pipeline import clean_file
@@ -120,7 +120,8 @@ def clean(
         sys.exit(1)
     if output is not None and (staged or is_resumable(output)):
         try:
-            write_state(Path(output), RunState(fingerprint=config.fingerprint(), complete=True))
+            final = RunState(config.fingerprint(), complete=True, first_pass=first_pass_fingerprint(config))
+            write_state(Path(output), final)
         except OutputError as exc:
             click.echo(f"newsclean: {exc}", err=True)
             sys.exit(1)
@@ -219,7 +220,7 @@ def _first_pass(
             fresh = True
         elif first_path is not None and output is not None:
             was_complete = _complete(Path(output), config.fingerprint())
-            fresh = _start_or_resume(Path(output), first_path, config.fingerprint(), fresh)
+            fresh = _start_or_resume(Path(output), first_path, config, fresh)
             if not fresh:
                 done = done_locations(first_path)
                 done_errors = done_locations(Path(errors_path)) if errors_path else {}
@@ -329,20 +330,33 @@ def _errors_beside(output: str) -> str:
     return str(Path(base).with_suffix("")) + ".errors.jsonl"
 
 
-def _start_or_resume(output: Path, lines: Path, fingerprint: str, fresh: bool) -> bool:
+def first_pass_fingerprint(config: Config) -> str:
+    """The settings the first pass's lines depend on: all but the batch pass's, and whether the
+    batch pass runs at all (without it, ``-o`` itself is the first pass's file)."""
+    base = config.replace(batch=BatchConfig()).fingerprint()
+    return f"{base}:{'staged' if config.batch.enabled else 'direct'}"
+
+
+def _start_or_resume(output: Path, lines: Path, config: Config, fresh: bool) -> bool:
     """Whether this run starts fresh; raises ConfigError when resuming would mix settings.
 
     ``output``'s state file holds the settings; ``lines`` is the file the first pass appends to.
+    Other batch-pass settings (``--drop-duplicates``, thresholds) keep the first pass's lines:
+    only the batch pass runs again.
     """
     state = read_state(output)
+    first_pass = first_pass_fingerprint(config)
+    started = RunState(config.fingerprint(), complete=False, first_pass=first_pass)
     if fresh or state is None or not lines.exists():
-        write_state(output, RunState(fingerprint=fingerprint, complete=False))
+        write_state(output, started)
         return True
-    if state.fingerprint != fingerprint:
+    if state.first_pass != first_pass:
         raise ConfigError(
             f"{output} was written with other settings or another newsclean version; "
             "pass --fresh to start it over"
         )
+    if state.fingerprint != started.fingerprint:
+        write_state(output, started)  # other batch-pass settings: not complete under these
     return False
 
 

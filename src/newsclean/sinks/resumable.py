@@ -11,8 +11,10 @@ inputs whose location already has a line, in the output or in the error report, 
 the rest: the final files are byte for byte those of a run that was never interrupted.
 
 **Same settings.** A sidecar ``OUT.state.json`` holds the config fingerprint (every setting and
-the newsclean version) and whether the run completed. Resuming with other settings would mix
-two kinds of record in one file, so it is refused with a message that says how to start over.
+the newsclean version), the fingerprint of the settings the first pass depends on, and whether
+the run completed. Resuming with other first-pass settings would mix two kinds of record in one
+file, so it is refused with a message that says how to start over; other batch-pass settings
+only make the batch pass run again.
 """
 
 from __future__ import annotations
@@ -28,8 +30,12 @@ from newsclean.errors import OutputError
 
 @dataclass(frozen=True)
 class RunState:
+    """``fingerprint``: every setting; ``first_pass``: the settings the first pass's lines
+    depend on (a resume needs only these to match; see cli.first_pass_fingerprint)."""
+
     fingerprint: str
     complete: bool
+    first_pass: str = ""
 
 
 def state_path(output: Path) -> Path:
@@ -39,7 +45,11 @@ def state_path(output: Path) -> Path:
 def read_state(output: Path) -> RunState | None:
     try:
         data = json.loads(state_path(output).read_text("utf-8"))
-        return RunState(fingerprint=str(data["fingerprint"]), complete=bool(data["complete"]))
+        return RunState(
+            fingerprint=str(data["fingerprint"]),
+            complete=bool(data["complete"]),
+            first_pass=str(data.get("first_pass", "")),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

@@ -6,10 +6,10 @@ the JSON lines the CLI writes (``Article`` or ``ErrorRecord``): they pickle chea
 field, and ``bag.to_textfiles`` or ``frame.to_parquet`` write them out unchanged.
 
 What does not distribute is the batch pass (duplicates, site boilerplate): it needs every record
-of the batch, in order. Run :func:`newsclean.finish.finish_lines` over the collected lines, as the
-CLI does after its first pass (docs/pipelines.md shows both steps).
+of the batch, in order. Run :func:`newsclean.finish_lines` (or ``finish_file``) over the
+collected lines, as the CLI does after its first pass (docs/pipelines.md shows both steps).
 
-Dask is not a dependency of newsclean: ``pip install 'dask[distributed]'`` to use this module.
+Dask is not a dependency of newsclean: ``pip install 'newsclean[dask]'`` to use this module.
 """
 
 from __future__ import annotations

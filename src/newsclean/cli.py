@@ -219,8 +219,7 @@ def _first_pass(
             records: JsonlSink | AppendSink | ParquetSink = whole_file_sink(first_path)
             fresh = True
         elif first_path is not None and output is not None:
-            was_complete = _complete(Path(output), config.fingerprint())
-            fresh = _start_or_resume(Path(output), first_path, config, fresh)
+            fresh, was_complete = _start_or_resume(Path(output), first_path, config, fresh)
             if not fresh:
                 done = done_locations(first_path)
                 done_errors = done_locations(Path(errors_path)) if errors_path else {}
@@ -316,11 +315,6 @@ def _batch_pass(first_path: Path, output: str | None, learner: BatchPass) -> Non
         sys.exit(1)
 
 
-def _complete(output: Path, fingerprint: str) -> bool:
-    state = read_state(output)
-    return state is not None and state.complete and state.fingerprint == fingerprint
-
-
 def _errors_beside(output: str) -> str:
     """``out.jsonl`` / ``out.jsonl.gz`` / ``out.parquet`` -> ``out.errors.jsonl``."""
     base = output.removesuffix(".gz")
@@ -337,8 +331,9 @@ def first_pass_fingerprint(config: Config) -> str:
     return f"{base}:{'staged' if config.batch.enabled else 'direct'}"
 
 
-def _start_or_resume(output: Path, lines: Path, config: Config, fresh: bool) -> bool:
-    """Whether this run starts fresh; raises ConfigError when resuming would mix settings.
+def _start_or_resume(output: Path, lines: Path, config: Config, fresh: bool) -> tuple[bool, bool]:
+    """(whether this run starts fresh, whether the run it resumes completed under these very
+    settings); raises ConfigError when resuming would mix settings.
 
     ``output``'s state file holds the settings; ``lines`` is the file the first pass appends to.
     Other batch-pass settings (``--drop-duplicates``, thresholds) keep the first pass's lines:
@@ -349,7 +344,7 @@ def _start_or_resume(output: Path, lines: Path, config: Config, fresh: bool) -> 
     started = RunState(config.fingerprint(), complete=False, first_pass=first_pass)
     if fresh or state is None or not lines.exists():
         write_state(output, started)
-        return True
+        return True, False
     if state.first_pass != first_pass:
         raise ConfigError(
             f"{output} was written with other settings or another newsclean version; "
@@ -357,7 +352,8 @@ def _start_or_resume(output: Path, lines: Path, config: Config, fresh: bool) -> 
         )
     if state.fingerprint != started.fingerprint:
         write_state(output, started)  # other batch-pass settings: not complete under these
-    return False
+        return False, False
+    return False, state.complete
 
 
 def _close_quietly(*sinks: JsonlSink | AppendSink | ParquetSink) -> None:

@@ -14,7 +14,6 @@ Dask is not a dependency of newsclean: ``pip install 'newsclean[dask]'`` to use 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Literal
 
 from newsclean.batch import error_record, record_for
@@ -89,16 +88,18 @@ def _clean_partition(
     source: str | None,
     config: Config,
 ) -> pd.DataFrame:
-
-    ids: list[str | None] = []
-    errors: list[bool] = []
-    lines: list[str] = []
-    for record in _records(part, content=content, kind=kind, url=url, source=source, config=config):
-        is_article = isinstance(record, Article)
-        ids.append(record.id if isinstance(record, Article) else None)
-        errors.append(not is_article)
-        lines.append(to_json(record).decode("utf-8"))
-    return _result(part.index, ids, errors, lines)
+    urls = part[url] if url is not None else [None] * len(part)
+    sources = part[source] if source is not None else [None] * len(part)
+    records = [
+        clean_one(body, kind=kind, url=_str(page_url), source=_str(location), config=config)
+        for body, page_url, location in zip(part[content], urls, sources, strict=True)
+    ]
+    return _result(
+        part.index,
+        [r.id if isinstance(r, Article) else None for r in records],
+        [not isinstance(r, Article) for r in records],
+        [to_json(r).decode("utf-8") for r in records],
+    )
 
 
 def _result(index: pd.Index, ids: list[str | None], errors: list[bool], lines: list[str]) -> pd.DataFrame:
@@ -112,21 +113,6 @@ def _result(index: pd.Index, ids: list[str | None], errors: list[bool], lines: l
             "record": pd.Series(lines, index=index, dtype="string"),
         }
     )
-
-
-def _records(
-    part: pd.DataFrame,
-    *,
-    content: str,
-    kind: ContentKind,
-    url: str | None,
-    source: str | None,
-    config: Config,
-) -> Iterator[Record]:
-    urls = part[url] if url is not None else [None] * len(part)
-    sources = part[source] if source is not None else [None] * len(part)
-    for body, page_url, location in zip(part[content], urls, sources, strict=True):
-        yield clean_one(body, kind=kind, url=_str(page_url), source=_str(location), config=config)
 
 
 def clean_one(

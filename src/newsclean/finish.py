@@ -133,11 +133,6 @@ class BatchPass:
         """Remove the scratch state."""
         self._cleanup.close()
 
-    @property
-    def learned(self) -> int:
-        """How many lines have been learned from (the apply step needs the same lines)."""
-        return self._learned
-
     def learn_line(self, line: bytes) -> None:
         """Learn from one first-pass line (decoded here: the path for lines cleaned earlier)."""
         record = from_json(line)
